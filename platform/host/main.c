@@ -1,0 +1,90 @@
+/* `lyrebird`: the command line. Flags (--http-port 8081) may stand before or after the
+ * command and set the LB_* settings they name. Exit codes: 0 fine, 1 failed while running,
+ * 2 bad usage or configuration. */
+#include "host.h"
+
+#include "lyrebird/config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "lyrebird " LB_VERSION " - an IoT messaging platform in one binary\n"
+    "\n"
+    "usage: lyrebird [--setting value ...] <command> [args]\n"
+    "\n"
+    "commands:\n"
+    "  up                  run the whole platform in one process: starts and supervises\n"
+    "                      nats-server (unless LB_NATS_URL is set) and loads every plugin\n"
+    "                      found next to the binary\n"
+    "  run <plugin>...     run only the named plugins (names, or paths to .so files) against\n"
+    "                      the NATS server at LB_NATS_URL (cluster mode)\n"
+    "  version             print the version\n"
+    "  help                print this text\n"
+    "\n"
+    "settings (environment variables, or flags: LB_HTTP_PORT is --http-port):\n"
+    "  LB_HTTP_PORT        HTTP front: REST API, /health, /metrics (8080)\n"
+    "  LB_NATS_PORT        port of the nats-server `up` starts (4222)\n"
+    "  LB_NATS_URL         use this NATS server instead (nats://host:4222[,nats://...])\n"
+    "  LB_DATA_DIR         data folder (./data); child server logs go to its logs/\n"
+    "  LB_PLUGIN_DIR       where plugins are found (the binary's folder)\n"
+    "  LB_LOOPBACK_ONLY    listen on 127.0.0.1 only (false)\n"
+    "  LB_LOG_LEVEL        debug, info, warn or error (info)\n";
+
+/* Moves flags out of argv[from..argc) into the config, keeping the other arguments in
+ * order at args. Returns how many were kept, or -1 after printing the error. */
+static int take_flags(int argc, char **argv, int from, char **args)
+{
+    int kept = 0;
+    for (int i = from; i < argc;) {
+        if (strncmp(argv[i], "--", 2) != 0) {
+            args[kept++] = argv[i++];
+            continue;
+        }
+        char err[LB_ERRLEN];
+        int used = lb_config_parse_flags(argc - i, argv + i, err, sizeof err);
+        if (used <= 0) {
+            fprintf(stderr, "lyrebird: %s\n", used < 0 ? err : "bad flag");
+            return -1;
+        }
+        i += used;
+    }
+    return kept;
+}
+
+int main(int argc, char **argv)
+{
+    char *args[256];
+    if (argc > 256) {
+        fprintf(stderr, "lyrebird: too many arguments\n");
+        return 2;
+    }
+    int n = take_flags(argc, argv, 1, args);
+    if (n < 0)
+        return 2;
+    const char *cmd = n > 0 ? args[0] : "help";
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("lyrebird %s (plugin ABI %d)\n", LB_VERSION, LB_PLUGIN_ABI);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "up") == 0) {
+        if (n > 1) {
+            fprintf(stderr, "lyrebird: up takes no arguments (did you mean run?)\n");
+            return 2;
+        }
+        return lb_host_main(LB_MODE_UP, NULL, 0);
+    }
+    if (strcmp(cmd, "run") == 0) {
+        if (n < 2) {
+            fprintf(stderr, "lyrebird: run needs at least one plugin name\n");
+            return 2;
+        }
+        return lb_host_main(LB_MODE_RUN, args + 1, n - 1);
+    }
+    fprintf(stderr, "lyrebird: unknown command '%s'; try 'lyrebird help'\n", cmd);
+    return 2;
+}

@@ -1,0 +1,69 @@
+# Shell test harness: source it from an integration test. It gives free loopback ports,
+# a scratch folder cleaned on exit, process bookkeeping so nothing outlives the test, and
+# small assertion helpers that fail the test with a message.
+set -euo pipefail
+
+LBT_TMP=$(mktemp -d /tmp/lbtest.XXXXXX)
+LBT_PIDS=()
+LBT_FAILS=0
+LBT_PASSES=0
+
+lbt_cleanup() {
+  local p
+  for p in "${LBT_PIDS[@]:-}"; do
+    [ -n "$p" ] && kill "$p" 2>/dev/null || true
+  done
+  sleep 0.2
+  for p in "${LBT_PIDS[@]:-}"; do
+    [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$LBT_TMP"
+}
+trap lbt_cleanup EXIT
+
+# A TCP port on 127.0.0.1 that was free a moment ago.
+lbt_free_port() { "$LB_BIN/lbt_free_port"; }
+
+# Waits until 127.0.0.1:$1 accepts TCP connections, up to $2 seconds (default 10).
+lbt_wait_port() {
+  local port=$1 limit=${2:-10} i
+  for ((i = 0; i < limit * 100; i++)); do
+    (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return 0
+    sleep 0.01
+  done
+  return 1
+}
+
+# Starts nats-server on a free port; sets LBT_NATS_PORT, LBT_NATS_URL, LBT_NATS_PID.
+lbt_start_nats() {
+  LBT_NATS_PORT=$(lbt_free_port)
+  nats-server -a 127.0.0.1 -p "$LBT_NATS_PORT" >"$LBT_TMP/nats.log" 2>&1 &
+  LBT_NATS_PID=$!
+  LBT_PIDS+=("$LBT_NATS_PID")
+  LBT_NATS_URL="nats://127.0.0.1:$LBT_NATS_PORT"
+  lbt_wait_port "$LBT_NATS_PORT" 10 || { echo "nats-server did not start"; exit 1; }
+}
+
+# Waits until curl gets HTTP 200 from $1, up to $2 seconds (default 10).
+lbt_wait_http() {
+  local url=$1 limit=${2:-10} i
+  for ((i = 0; i < limit * 50; i++)); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" 2>/dev/null)" = 200 ] && return 0
+    sleep 0.02
+  done
+  return 1
+}
+
+lbt_pass() { LBT_PASSES=$((LBT_PASSES + 1)); echo "ok - $1"; }
+lbt_fail() { LBT_FAILS=$((LBT_FAILS + 1)); echo "FAIL - $1"; }
+# lbt_check "what" <command...>: passes when the command succeeds.
+lbt_check() { local what=$1; shift; if "$@"; then lbt_pass "$what"; else lbt_fail "$what"; fi; }
+# lbt_eq "what" expected actual
+lbt_eq() {
+  if [ "$2" = "$3" ]; then lbt_pass "$1"; else lbt_fail "$1: expected '$2', got '$3'"; fi
+}
+# Prints the summary line and exits non-zero when anything failed.
+lbt_done() {
+  echo "$LBT_PASSES passed, $LBT_FAILS failed"
+  [ "$LBT_FAILS" -eq 0 ]
+}
