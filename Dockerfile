@@ -7,7 +7,7 @@ RUN ./scripts/install-deps.sh && cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release
 
 FROM debian:12
 RUN apt-get update && apt-get install -y --no-install-recommends libnats3.4 libprotobuf-c1 \
-    libjansson4 libmicrohttpd12 curl && rm -rf /var/lib/apt/lists/*
+    libjansson4 libmicrohttpd12 libyajl2 libsqlite3-0 libpq5 libsodium23 libcurl4 curl && rm -rf /var/lib/apt/lists/*
 COPY --from=build /opt/lyrebird /opt/lyrebird
 ENV LB_DATA_DIR=/data LB_PLUGIN_DIR=/opt/lyrebird/lib/lyrebird
 VOLUME /data

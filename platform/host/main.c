@@ -1,6 +1,7 @@
 /* `lyrebird`: the command line. Flags (--http-port 8081) may stand before or after the
  * command and set the LB_* settings they name. Exit codes: 0 fine, 1 failed while running,
  * 2 bad usage or configuration. */
+#include "cli.h"
 #include "host.h"
 
 #include "lyrebird/config.h"
@@ -19,6 +20,12 @@ static const char usage[] =
     "                      found next to the binary\n"
     "  run <plugin>...     run only the named plugins (names, or paths to .so files) against\n"
     "                      the NATS server at LB_NATS_URL (cluster mode)\n"
+    "  users create EMAIL PASSWORD | users token EMAIL PASSWORD | users profile\n"
+    "  things create NAME | things list | things get ID | things delete ID\n"
+    "  channels create NAME | channels list | channels get ID | channels delete ID\n"
+    "  channels things CHANNEL_ID | connect THING_ID CHANNEL_ID | disconnect THING_ID CHANNEL_ID\n"
+    "                      provision through the REST API at LB_URL with LB_TOKEN\n"
+    "                      (--json prints the API's JSON)\n"
     "  version             print the version\n"
     "  help                print this text\n"
     "\n"
@@ -29,7 +36,13 @@ static const char usage[] =
     "  LB_DATA_DIR         data folder (./data); child server logs go to its logs/\n"
     "  LB_PLUGIN_DIR       where plugins are found (the binary's folder)\n"
     "  LB_LOOPBACK_ONLY    listen on 127.0.0.1 only (false)\n"
-    "  LB_LOG_LEVEL        debug, info, warn or error (info)\n";
+    "  LB_LOG_LEVEL        debug, info, warn or error (info)\n"
+    "  LB_DB_URL           things database: postgres://... or an SQLite file\n"
+    "                      (<data>/things.db)\n"
+    "  LB_ADMIN_EMAIL, LB_ADMIN_PASSWORD  the first admin, created at start\n"
+    "  LB_TOKEN_SECRET     signs user tokens; share it across a cluster (<data>/token.key)\n"
+    "  LB_OPEN_REGISTRATION  anyone may create a user (false)\n"
+    "  LB_URL, LB_TOKEN    API address and user token for the provisioning commands\n";
 
 /* Moves flags out of argv[from..argc) into the config, keeping the other arguments in
  * order at args. Returns how many were kept, or -1 after printing the error. */
@@ -37,6 +50,11 @@ static int take_flags(int argc, char **argv, int from, char **args)
 {
     int kept = 0;
     for (int i = from; i < argc;) {
+        if (strcmp(argv[i], "--json") == 0) { /* the one flag without a value */
+            lb_config_set("LB_JSON", "1");
+            i++;
+            continue;
+        }
         if (strncmp(argv[i], "--", 2) != 0) {
             args[kept++] = argv[i++];
             continue;
@@ -85,6 +103,8 @@ int main(int argc, char **argv)
         }
         return lb_host_main(LB_MODE_RUN, args + 1, n - 1);
     }
+    if (lb_cli_handles(cmd))
+        return lb_cli_main(n, args);
     fprintf(stderr, "lyrebird: unknown command '%s'; try 'lyrebird help'\n", cmd);
     return 2;
 }

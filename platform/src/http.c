@@ -24,8 +24,9 @@
 #include <lyrebird/log.h>
 #include <lyrebird/metrics.h>
 
-#include <errno.h>
-#include <inttypes.h>
+#include "http_internal.h"
+
+#include <stdint.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -38,15 +39,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define COMPONENT "http"
-#define DEFAULT_MAX_BODY ((size_t)1 << 20)
-#define KEEP_BODY_CAP ((size_t)64 << 10) /* a connection keeps a body buffer up to this */
-#define PREALLOC_CAP ((size_t)1 << 20)   /* at most this much is reserved from Content-Length */
-#define DISCARD_LIMIT ((size_t)4 << 20) /* body dropped before closing the connection */
-#define MAX_METHOD 16
+#define COMPONENT            "http"
+#define DEFAULT_MAX_BODY     ((size_t)1 << 20)
+#define KEEP_BODY_CAP        ((size_t)8 << 10) /* a connection keeps a body buffer up to this */
+#define PREALLOC_CAP         ((size_t)1 << 20) /* at most this much is reserved from Content-Length */
+#define DISCARD_LIMIT        ((size_t)4 << 20) /* body dropped before closing the connection */
+#define MAX_METHOD           16
 #define CONNECTION_TIMEOUT_S 60u
-#define CONNECTION_LIMIT 10000u
-#define CONNECTION_MEMORY ((size_t)16 << 10) /* MHD's pool per connection: headers, buffers */
+#define CONNECTION_LIMIT     10000u
+#define CONNECTION_MEMORY    ((size_t)16 << 10) /* MHD's pool per connection: headers, buffers */
 
 typedef enum { SEG_LITERAL, SEG_PARAM, SEG_REST } seg_kind;
 
@@ -90,8 +91,10 @@ typedef struct conn {
     const route *route;
     size_t caps[LB_HTTP_MAX_PARAMS][2]; /* offset into the path, length */
     int ncaps;
-    bool too_big;  /* the body went over the limit: 413 at the end */
-    bool answered; /* a response is queued; ignore the rest */
+    bool too_big;      /* the body went over the limit: 413 at the end */
+    bool answered;     /* a response is queued; ignore the rest */
+    bool other_method; /* no route: the path matched under other methods (405) */
+    char allow[128];   /* ... which are these */
     struct timespec start;
     size_t discarded; /* body bytes dropped */
     char *body;
@@ -99,141 +102,6 @@ typedef struct conn {
     char *scratch; /* the captures, NUL-terminated one after another */
     size_t scratch_cap;
 } conn;
-
-/* ---- responses ---- */
-
-static void resp_clear(lb_http_resp *resp)
-{
-    free(resp->body);
-    resp->body = NULL;
-    resp->body_len = 0;
-    for (int i = 0; i < resp->nheaders; i++) {
-        free(resp->header_names[i]);
-        free(resp->header_values[i]);
-    }
-    resp->nheaders = 0;
-}
-
-void lb_http_resp_take(lb_http_resp *resp, int status, char *json_text)
-{
-    free(resp->body);
-    resp->status = json_text ? status : 500; /* no text: the caller ran out of memory */
-    resp->body = json_text;
-    resp->body_len = json_text ? strlen(json_text) : 0;
-    resp->content_type = "application/json";
-}
-
-void lb_http_resp_body(lb_http_resp *resp, int status, const char *content_type, const void *body,
-                       size_t len)
-{
-    char *copy = NULL;
-    free(resp->body);
-    resp->body = NULL;
-    resp->body_len = 0;
-    resp->status = status;
-    resp->content_type = content_type;
-    if (len == 0)
-        return;
-    if (!(copy = malloc(len))) {
-        resp->status = 500;
-        return;
-    }
-    memcpy(copy, body, len);
-    resp->body = copy;
-    resp->body_len = len;
-}
-
-/* Copies s into a malloc'd string with every invalid UTF-8 byte replaced by U+FFFD, as
- * jansson refuses strings that are not UTF-8 (a path echoed in a message may be anything). */
-static char *utf8_clean(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = malloc(n * 3 + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        size_t len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3
-                                 : (*p & 0xF8) == 0xF0   ? 4
-                                                         : 0;
-        uint32_t cp = len == 1 ? *p : len ? *p & (0x7F >> len) : 0;
-        for (size_t i = 1; i < len; i++) {
-            if ((p[i] & 0xC0) != 0x80) {
-                len = 0;
-                break;
-            }
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (len == 0 || cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            p++;
-            continue;
-        }
-        memcpy(o, p, len);
-        o += len;
-        p += len;
-    }
-    *o = '\0';
-    return out;
-}
-
-static void resp_verror(lb_http_resp *resp, int status, const char *fmt, va_list ap)
-{
-    char small[256], *msg = small, *clean = NULL, *text = NULL;
-    json_t *obj = NULL;
-    va_list ap2;
-
-    va_copy(ap2, ap);
-    int n = vsnprintf(small, sizeof small, fmt, ap2);
-    va_end(ap2);
-    if (n < 0)
-        goto out;
-    if ((size_t)n >= sizeof small) {
-        if (!(msg = malloc((size_t)n + 1)))
-            goto out;
-        vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    }
-    if (!(clean = utf8_clean(msg)) || !(obj = json_pack("{s:s}", "error", clean)))
-        goto out;
-    text = json_dumps(obj, JSON_COMPACT);
-out:
-    free(resp->body);
-    resp->status = status; /* even without a body, when memory ran out */
-    resp->body = text;
-    resp->body_len = text ? strlen(text) : 0;
-    resp->content_type = "application/json";
-    json_decref(obj);
-    free(clean);
-    if (msg != small)
-        free(msg);
-}
-
-void lb_http_resp_error(lb_http_resp *resp, int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    resp_verror(resp, status, fmt, ap);
-    va_end(ap);
-}
-
-int lb_http_resp_header(lb_http_resp *resp, const char *name, const char *value)
-{
-    if (!name || !*name || !value || strpbrk(name, " \t\r\n:") || strpbrk(value, "\r\n"))
-        return LB_EINVAL;
-    if (resp->nheaders >= LB_HTTP_MAX_HEADERS)
-        return LB_ETOOBIG;
-    char *n = strdup(name), *v = strdup(value);
-    if (!n || !v) {
-        free(n);
-        free(v);
-        return LB_ENOMEM;
-    }
-    resp->header_names[resp->nheaders] = n;
-    resp->header_values[resp->nheaders] = v;
-    resp->nheaders++;
-    return 0;
-}
 
 /* ---- requests ---- */
 
@@ -426,11 +294,14 @@ static bool listed(const char *list, const char *method)
     return false;
 }
 
-/* Finds the first route for method and path; HEAD falls back to GET. On no match, tells
- * whether the path matched under another method (405) and lists those methods in allow. */
-static const route *match(lb_http_server *s, const char *method, const char *path, conn *c,
-                          bool *other_method, char *allow, size_t allowlen)
+/* Finds the first route for method and path (HEAD falls back to GET) and its captures. On
+ * no match, sets c->other_method when the path matched under other methods, listed in
+ * c->allow. */
+static const route *match(lb_http_server *s, const char *method, const char *path, conn *c)
 {
+    bool *other_method = &c->other_method;
+    char *allow = c->allow;
+    size_t allowlen = sizeof c->allow;
     const route *found = NULL;
     size_t caps[LB_HTTP_MAX_PARAMS][2];
     int ncaps;
@@ -521,10 +392,9 @@ static enum MHD_Result send_resp(lb_http_server *s, conn *c, struct MHD_Connecti
 
     if (resp->status < 200 || resp->status > 599) {
         int bad = resp->status;
-        resp_clear(resp);
+        lb_http_resp_clear(resp);
         if (bad == 0)
-            lb_http_resp_error(resp, 500, "the handler for %s %s gave no response", method,
-                               path);
+            lb_http_resp_error(resp, 500, "the handler for %s %s gave no response", method, path);
         else
             lb_http_resp_error(resp, 500, "the handler for %s %s gave status %d", method, path,
                                bad);
@@ -554,7 +424,12 @@ static enum MHD_Result send_resp(lb_http_server *s, conn *c, struct MHD_Connecti
         account(s, c, method, path, resp->status);
     }
 out:
-    resp_clear(resp);
+    lb_http_resp_clear(resp);
+    if (c->body_cap > KEEP_BODY_CAP) { /* idle connections hold little */
+        free(c->body);
+        c->body = NULL;
+        c->body_cap = 0;
+    }
     return ret;
 }
 
@@ -570,13 +445,22 @@ static enum MHD_Result send_error(lb_http_server *s, conn *c, struct MHD_Connect
     lb_http_resp resp = {0};
     va_list ap;
     va_start(ap, fmt);
-    resp_verror(&resp, status, fmt, ap);
+    lb_http_resp_verror(&resp, status, fmt, ap);
     va_end(ap);
     return send_resp(s, c, mc, method, path, &resp, allow);
 }
 
+static enum MHD_Result send_no_route(lb_http_server *s, conn *c, struct MHD_Connection *mc,
+                                     const char *method, const char *path)
+{
+    if (c->other_method)
+        return send_error(s, c, mc, method, path, 405, c->allow, "method %s is not allowed on %s",
+                          method, path);
+    return send_error(s, c, mc, method, path, 404, NULL, "no route for %s %s", method, path);
+}
+
 static enum MHD_Result send_too_big(lb_http_server *s, conn *c, struct MHD_Connection *mc,
-                               const char *method, const char *path)
+                                    const char *method, const char *path)
 {
     return send_error(s, c, mc, method, path, 413, NULL, "request body is larger than %zu bytes",
                       c->route->max_body);
@@ -619,17 +503,9 @@ static enum MHD_Result begin(lb_http_server *s, struct MHD_Connection *mc, const
     unsigned long long length = cl ? strtoull(cl, NULL, 10) : 0;
     bool has_body = te || length > 0;
 
-    bool other_method;
-    char allow[256];
-    c->route = match(s, method, path, c, &other_method, allow, sizeof allow);
-    if (!c->route) {
-        if (!has_body)
-            return MHD_YES; /* answered on the final call, keeping the connection */
-        if (other_method)
-            return send_error(s, c, mc, method, path, 405, allow, "method %s is not allowed on %s",
-                              method, path);
-        return send_error(s, c, mc, method, path, 404, NULL, "no route for %s %s", method, path);
-    }
+    c->route = match(s, method, path, c);
+    if (!c->route) /* without a body, answered on the final call: keeps the connection */
+        return has_body ? send_no_route(s, c, mc, method, path) : MHD_YES;
     if (length > c->route->max_body)
         return send_too_big(s, c, mc, method, path);
     if (length > 0 && !body_reserve(c, length < PREALLOC_CAP ? (size_t)length : PREALLOC_CAP))
@@ -663,18 +539,11 @@ static enum MHD_Result finish(lb_http_server *s, conn *c, struct MHD_Connection 
 {
     lb_http_req req = {.method = method, .path = path, .priv = mc};
     lb_http_resp resp = {0};
-    enum MHD_Result ret;
-    bool other_method;
-    char allow[256];
 
     if (c->answered)
         return MHD_YES;
-    if (!c->route) {
-        if (match(s, method, path, c, &other_method, allow, sizeof allow), other_method)
-            return send_error(s, c, mc, method, path, 405, allow, "method %s is not allowed on %s",
-                              method, path);
-        return send_error(s, c, mc, method, path, 404, NULL, "no route for %s %s", method, path);
-    }
+    if (!c->route)
+        return send_no_route(s, c, mc, method, path);
     if (c->too_big)
         return send_too_big(s, c, mc, method, path);
 
@@ -702,13 +571,7 @@ static enum MHD_Result finish(lb_http_server *s, conn *c, struct MHD_Connection 
     }
 
     c->route->handler(&req, &resp, c->route->arg);
-    ret = send_resp(s, c, mc, method, path, &resp, NULL);
-    if (c->body_cap > KEEP_BODY_CAP) {
-        free(c->body);
-        c->body = NULL;
-        c->body_cap = 0;
-    }
-    return ret;
+    return send_resp(s, c, mc, method, path, &resp, NULL);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
@@ -776,12 +639,12 @@ lb_http_server *lb_http_server_new(int port, int bind_all, int threads, lb_metri
     pthread_mutex_init(&s->log_lock, NULL);
     if (metrics) {
         for (int i = 0; i < 5; i++)
-            if (!(s->by_class[i] = lb_metrics_counter(
-                      metrics, classes[i], "HTTP requests answered, by status class.")))
+            if (!(s->by_class[i] = lb_metrics_counter(metrics, classes[i],
+                                                      "HTTP requests answered, by status class.")))
                 goto fail;
-        s->duration = lb_metrics_histogram(metrics, "lb_http_request_duration_seconds",
-                                           "Time from request headers to response queued.",
-                                           NULL, 0);
+        s->duration =
+            lb_metrics_histogram(metrics, "lb_http_request_duration_seconds",
+                                 "Time from request headers to response queued.", NULL, 0);
         if (!s->duration)
             goto fail;
     }
@@ -818,8 +681,8 @@ static struct MHD_Daemon *start_daemon(lb_http_server *s, bool dual_stack)
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
     if (!dual_stack)
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &sa};
-    return MHD_start_daemon(flags, (uint16_t)s->port, NULL, NULL, on_request, s,
-                            MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    return MHD_start_daemon(flags, (uint16_t)s->port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY,
+                            opts, MHD_OPTION_END);
 }
 
 int lb_http_server_start(lb_http_server *s, char *err, size_t errlen)
@@ -828,6 +691,12 @@ int lb_http_server_start(lb_http_server *s, char *err, size_t errlen)
     pthread_mutex_lock(&s->run_lock);
     if (s->daemon)
         goto out;
+    if (s->port < 0 || s->port > 65535) {
+        rc = LB_EINVAL;
+        if (err && errlen)
+            snprintf(err, errlen, "port %d is not between 0 and 65535", s->port);
+        goto out;
+    }
     pthread_mutex_lock(&s->log_lock);
     s->capture = true;
     s->last_error[0] = '\0';

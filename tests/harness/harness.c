@@ -110,3 +110,77 @@ void lbt_nats_stop(lbt_nats *n)
     waitpid(n->pid, NULL, 0);
     n->pid = 0;
 }
+
+static int health_ok(int port)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof cmd,
+             "curl -s -o /dev/null -w '%%{http_code}' http://127.0.0.1:%d/health | grep -q 200", port);
+    return system(cmd) == 0;
+}
+
+int lbt_host_start(lbt_host *h, const char *nats_url, const char *const *plugins,
+                   const char *const *env)
+{
+    memset(h, 0, sizeof *h);
+    h->http_port = lbt_free_port();
+    snprintf(h->base, sizeof h->base, "http://127.0.0.1:%d", h->http_port);
+    snprintf(h->data_dir, sizeof h->data_dir, "/tmp/lbthost.XXXXXX");
+    if (!mkdtemp(h->data_dir))
+        return -1;
+    pid_t parent = getpid();
+    h->pid = fork();
+    if (h->pid < 0)
+        return -1;
+    if (h->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(1);
+        char port[16];
+        snprintf(port, sizeof port, "%d", h->http_port);
+        setenv("LB_HTTP_PORT", port, 1);
+        setenv("LB_NATS_URL", nats_url, 1);
+        setenv("LB_DATA_DIR", h->data_dir, 1);
+        setenv("LB_LOOPBACK_ONLY", "1", 1);
+        for (int i = 0; env && env[i]; i++)
+            putenv((char *)env[i]);
+        const char *argv[40] = {"lyrebird", "run"};
+        int n = 2;
+        for (int i = 0; plugins[i] && n < 39; i++)
+            argv[n++] = plugins[i];
+        argv[n] = NULL;
+        execv(LBT_BIN_DIR "/lyrebird", (char *const *)argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 2000; i++) {
+        if (health_ok(h->http_port))
+            return 0;
+        if (waitpid(h->pid, NULL, WNOHANG) == h->pid) {
+            fprintf(stderr, "harness: lyrebird exited during start\n");
+            h->pid = 0;
+            return -1;
+        }
+        usleep(10000);
+    }
+    fprintf(stderr, "harness: lyrebird did not get healthy\n");
+    lbt_host_stop(h);
+    return -1;
+}
+
+void lbt_host_stop(lbt_host *h)
+{
+    if (h->pid > 0) {
+        kill(h->pid, SIGTERM);
+        for (int i = 0; i < 1000 && waitpid(h->pid, NULL, WNOHANG) != h->pid; i++)
+            usleep(10000);
+        kill(h->pid, SIGKILL);
+        waitpid(h->pid, NULL, 0);
+        h->pid = 0;
+    }
+    if (h->data_dir[0]) {
+        char cmd[200];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", h->data_dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "harness: cannot remove %s\n", h->data_dir);
+    }
+}

@@ -22,6 +22,20 @@ int lbt_nats_start_on(lbt_nats *n, int port);
 void lbt_nats_stop(lbt_nats *n);
 /* Waits up to timeout_ms until 127.0.0.1:port accepts a TCP connection: 0, or -1. */
 int lbt_wait_port(int port, int timeout_ms);
+/* A `lyrebird run <plugins>` process on a free HTTP port, against nats_url. */
+typedef struct lbt_host {
+    pid_t pid;
+    int http_port;
+    char base[64];     /* http://127.0.0.1:<port> */
+    char data_dir[128]; /* a fresh temp folder, removed by lbt_host_stop */
+} lbt_host;
+
+/* Starts it with extra settings env ("NAME=value" strings, NULL-terminated, may be NULL) and
+ * waits up to 20 s for /health. plugins is a NULL-terminated list. 0, or -1 after saying why. */
+int lbt_host_start(lbt_host *h, const char *nats_url, const char *const *plugins,
+                   const char *const *env);
+void lbt_host_stop(lbt_host *h);
+
 /* Monotonic time in nanoseconds. */
 long long lbt_now_ns(void);
 

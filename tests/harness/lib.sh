@@ -67,3 +67,39 @@ lbt_done() {
   echo "$LBT_PASSES passed, $LBT_FAILS failed"
   [ "$LBT_FAILS" -eq 0 ]
 }
+
+# Starts `lyrebird run <plugins...>` against $LBT_NATS_URL (start it first) on a free HTTP
+# port with its data under $LBT_TMP/data; sets LBT_HTTP (base URL) and LBT_HOST_PID; its log
+# goes to $LBT_TMP/host.log. Extra settings come from the environment.
+lbt_start_host() {
+  local port
+  port=$(lbt_free_port)
+  LB_NATS_URL=$LBT_NATS_URL LB_HTTP_PORT=$port LB_LOOPBACK_ONLY=1 \
+    LB_DATA_DIR=${LB_DATA_DIR:-$LBT_TMP/data} "$LB_BIN/lyrebird" run "$@" 2>>"$LBT_TMP/host.log" &
+  LBT_HOST_PID=$!
+  LBT_PIDS+=("$LBT_HOST_PID")
+  LBT_HTTP="http://127.0.0.1:$port"
+  lbt_wait_http "$LBT_HTTP/health" 20 || { echo "host did not start:"; cat "$LBT_TMP/host.log"; exit 1; }
+}
+
+# lbt_http METHOD PATH [BODY] [extra curl args...]: sets LBT_STATUS and LBT_BODY.
+lbt_http() {
+  local method=$1 path=$2 body=${3:-}
+  shift $(($# < 3 ? $# : 3))
+  local args=(-s -o "$LBT_TMP/body" -w '%{http_code}' -X "$method" "$@")
+  [ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+  LBT_STATUS=$(curl "${args[@]}" "$LBT_HTTP$path")
+  LBT_BODY=$(cat "$LBT_TMP/body")
+}
+
+# lbt_expect "what" STATUS [jq filter that must be true]: checks the last lbt_http answer.
+lbt_expect() {
+  local what=$1 status=$2 filter=${3:-}
+  if [ "$LBT_STATUS" != "$status" ]; then
+    lbt_fail "$what: status $LBT_STATUS (want $status): $LBT_BODY"
+  elif [ -n "$filter" ] && [ "$(jq -r "$filter" <<<"$LBT_BODY" 2>/dev/null)" != true ]; then
+    lbt_fail "$what: body fails '$filter': $LBT_BODY"
+  else
+    lbt_pass "$what"
+  fi
+}

@@ -53,9 +53,9 @@ static int query(const lb_http_req *req, lb_http_resp *resp, void *arg)
 {
     const char *a = lb_http_query(req, "a"), *flag = lb_http_query(req, "flag");
     const char *missing = lb_http_query(req, "missing"), *h = lb_http_header(req, "x-test");
-    json_t *o = json_pack("{s:s?, s:s?, s:b, s:s?, s:b}", "a", a, "flag", flag, "missing",
-                          missing != NULL, "header", h, "no_header",
-                          lb_http_header(req, "X-Absent") == NULL);
+    json_t *o =
+        json_pack("{s:s?, s:s?, s:b, s:s?, s:b}", "a", a, "flag", flag, "missing", missing != NULL,
+                  "header", h, "no_header", lb_http_header(req, "X-Absent") == NULL);
     lb_http_resp_take(resp, 200, json_dumps(o, JSON_COMPACT));
     json_decref(o);
     return 0;
@@ -77,6 +77,12 @@ static int quote_error(const lb_http_req *req, lb_http_resp *resp, void *arg)
 
 static int no_answer(const lb_http_req *req, lb_http_resp *resp, void *arg)
 {
+    return 0;
+}
+
+static int odd_status(const lb_http_req *req, lb_http_resp *resp, void *arg)
+{
+    lb_http_resp_body(resp, 700, "text/plain", "x", 1);
     return 0;
 }
 
@@ -139,8 +145,8 @@ static size_t on_read(char *buf, size_t size, size_t n, void *arg)
 enum { PLAIN = 0, CHUNKED = 1 };
 
 /* Sends method path on handle h (a new one when NULL) and fills r. */
-static void request_on(CURL *h, fixture *f, const char *method, const char *path,
-                       const char *body, size_t len, int mode, const char *header, result *r)
+static void request_on(CURL *h, fixture *f, const char *method, const char *path, const char *body,
+                       size_t len, int mode, const char *header, result *r)
 {
     char url[1024];
     struct curl_slist *hdrs = NULL;
@@ -183,8 +189,8 @@ static void request_on(CURL *h, fixture *f, const char *method, const char *path
         curl_easy_cleanup(own);
 }
 
-static void request(fixture *f, const char *method, const char *path, const char *body,
-                    size_t len, int mode, const char *header, result *r)
+static void request(fixture *f, const char *method, const char *path, const char *body, size_t len,
+                    int mode, const char *header, result *r)
 {
     request_on(NULL, f, method, path, body, len, mode, header, r);
 }
@@ -276,6 +282,7 @@ static int group_setup(void **state)
              lb_http_route(s, "GET", "/headers", 0, with_headers, NULL) |
              lb_http_route(s, "GET", "/quote/:what", 0, quote_error, NULL) |
              lb_http_route(s, "GET", "/nothing", 0, no_answer, NULL) |
+             lb_http_route(s, "GET", "/odd", 0, odd_status, NULL) |
              lb_http_route(s, "POST", "/accept", 0, accepted, NULL);
     if (rc != 0 || lb_http_server_start(s, err, sizeof err) != 0) {
         fprintf(stderr, "setup: %s\n", err);
@@ -608,6 +615,14 @@ static void test_handler_without_status_500(void **state)
     result_free(&r);
 }
 
+static void test_handler_invalid_status_500(void **state)
+{
+    result r;
+    request(*state, "GET", "/odd", NULL, 0, PLAIN, NULL, &r);
+    assert_error(&r, 500, "the handler for GET /odd gave status 700");
+    result_free(&r);
+}
+
 static void test_status_only_response_has_no_body(void **state)
 {
     result r;
@@ -640,16 +655,16 @@ static void test_route_added_after_start(void **state)
 static void test_bad_routes_refused(void **state)
 {
     fixture *f = *state;
-    static const char *const bad[] = {"",     "things", "/a//b", "/a/", "/a/*/b", "/:",
-                                      "/a*b", "/a?b",   "/a b",  "//"};
+    static const char *const bad[] = {"",   "things", "/a//b", "/a/",  "/a/*/b",
+                                      "/:", "/a*b",   "/a?b",  "/a b", "//"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         if (lb_http_route(f->server, "GET", bad[i], 0, echo, NULL) != LB_EINVAL)
             fail_msg("pattern '%s' accepted", bad[i]);
     assert_int_equal(lb_http_route(f->server, "get", "/ok", 0, echo, NULL), LB_EINVAL);
     assert_int_equal(lb_http_route(f->server, "", "/ok", 0, echo, NULL), LB_EINVAL);
     assert_int_equal(lb_http_route(f->server, "GET", "/ok", 0, NULL, NULL), LB_EINVAL);
-    assert_int_equal(
-        lb_http_route(f->server, "GET", "/:a/:b/:c/:d/:e/:f/:g/:h/:i", 0, echo, NULL), LB_EINVAL);
+    assert_int_equal(lb_http_route(f->server, "GET", "/:a/:b/:c/:d/:e/:f/:g/:h/:i", 0, echo, NULL),
+                     LB_EINVAL);
 }
 
 static void test_duplicate_route_refused(void **state)
@@ -724,6 +739,16 @@ static void test_port_taken_refused(void **state)
     lb_http_server_free(s);
 }
 
+static void test_port_out_of_range_refused(void **state)
+{
+    char err[LB_ERRLEN] = "";
+    lb_http_server *s = lb_http_server_new(65536, 0, 1, NULL);
+    assert_non_null(s);
+    assert_int_equal(lb_http_server_start(s, err, sizeof err), LB_EINVAL);
+    assert_string_equal(err, "port 65536 is not between 0 and 65535");
+    lb_http_server_free(s);
+}
+
 static void test_stop_twice_and_restart(void **state)
 {
     char err[LB_ERRLEN] = "";
@@ -777,6 +802,7 @@ int main(void)
         cmocka_unit_test(test_resp_header_limits),
         cmocka_unit_test(test_error_message_escaped),
         cmocka_unit_test(test_handler_without_status_500),
+        cmocka_unit_test(test_handler_invalid_status_500),
         cmocka_unit_test(test_status_only_response_has_no_body),
         cmocka_unit_test(test_route_added_after_start),
         cmocka_unit_test(test_bad_routes_refused),
@@ -784,6 +810,7 @@ int main(void)
         cmocka_unit_test(test_keep_alive_reuses_connection),
         cmocka_unit_test(test_metrics_counted),
         cmocka_unit_test(test_port_taken_refused),
+        cmocka_unit_test(test_port_out_of_range_refused),
         cmocka_unit_test(test_stop_twice_and_restart),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

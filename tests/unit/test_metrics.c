@@ -176,8 +176,8 @@ static void test_special_values_render(void **state)
  * escapes backslash and newline. */
 static void test_label_values_and_help_escaped(void **state)
 {
-    lb_counter *c =
-        lb_metrics_counter(*state, "e_total{path=\"a\\\"b\\\\c\\nd\",raw=\"x\ny\"}", "back\\slash\nnl");
+    lb_counter *c = lb_metrics_counter(*state, "e_total{path=\"a\\\"b\\\\c\\nd\",raw=\"x\ny\"}",
+                                       "back\\slash\nnl");
     assert_non_null(c);
     assert_render(*state, "# HELP e_total back\\\\slash\\nnl\n"
                           "# TYPE e_total counter\n"
@@ -283,7 +283,7 @@ static void test_type_conflict_refused(void **state)
 }
 
 #define THREADS 4
-#define ROUNDS 100000
+#define ROUNDS  100000
 
 typedef struct work {
     lb_counter *c;

@@ -68,6 +68,7 @@ static void expect_error(const char *json, const char *want)
 
 static void test_base_name_is_prefixed_to_name(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"bn\":\"urn:dev:ow:10e2073a01080063:\",\"n\":\"temp\",\"v\":1},"
                                 "{\"n\":\"hum\",\"v\":2}]");
     assert_int_equal(p->count, 2);
@@ -78,6 +79,7 @@ static void test_base_name_is_prefixed_to_name(void **state)
 
 static void test_base_name_alone_is_the_name(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"bn\":\"dev1/temp\",\"v\":1},{\"n\":\"\",\"v\":2}]");
     assert_string_equal(p->records[0].name, "dev1/temp");
     assert_string_equal(p->records[1].name, "dev1/temp");
@@ -86,6 +88,7 @@ static void test_base_name_alone_is_the_name(void **state)
 
 static void test_name_without_base_name(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\\/b.c-d_e:0\",\"v\":1}]");
     assert_string_equal(p->records[0].name, "a/b.c-d_e:0");
     lb_senml_pack_free(p);
@@ -93,6 +96,7 @@ static void test_name_without_base_name(void **state)
 
 static void test_base_time_is_added_to_time(void **state)
 {
+    (void)state;
     lb_senml_pack *p =
         parse_ok("[{\"bt\":1320067464,\"n\":\"a\",\"v\":1,\"t\":-5},{\"n\":\"b\",\"v\":2},"
                  "{\"n\":\"c\",\"v\":3,\"t\":60.5}]");
@@ -104,6 +108,7 @@ static void test_base_time_is_added_to_time(void **state)
 
 static void test_base_unit_used_when_no_unit(void **state)
 {
+    (void)state;
     lb_senml_pack *p =
         parse_ok("[{\"bu\":\"Cel\",\"n\":\"a\",\"v\":1},{\"n\":\"b\",\"u\":\"%RH\",\"v\":2},"
                  "{\"n\":\"c\",\"v\":3}]");
@@ -115,6 +120,7 @@ static void test_base_unit_used_when_no_unit(void **state)
 
 static void test_unit_absent_is_null(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"v\":1}]");
     assert_null(p->records[0].unit);
     assert_null(p->records[0].string);
@@ -123,6 +129,7 @@ static void test_unit_absent_is_null(void **state)
 
 static void test_base_value_is_added_to_value(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"bv\":100,\"n\":\"a\",\"v\":1.5},{\"n\":\"b\",\"v\":-100},"
                                 "{\"n\":\"c\",\"vs\":\"x\"}]");
     assert_double_equal(p->records[0].value, 101.5);
@@ -134,6 +141,7 @@ static void test_base_value_is_added_to_value(void **state)
 
 static void test_base_sum_is_added_to_sum(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"bs\":1000,\"n\":\"a\",\"s\":5},{\"n\":\"b\",\"s\":-1000.25},"
                                 "{\"n\":\"c\",\"v\":1}]");
     assert_true(p->records[0].has_sum);
@@ -145,6 +153,7 @@ static void test_base_sum_is_added_to_sum(void **state)
 
 static void test_base_fields_carry_forward_until_redefined(void **state)
 {
+    (void)state;
     lb_senml_pack *p =
         parse_ok("[{\"bn\":\"d1:\",\"bt\":1700000000,\"bu\":\"Cel\",\"bv\":10,\"bs\":100,"
                  "\"n\":\"a\",\"v\":1,\"s\":1},"
@@ -181,6 +190,7 @@ static void test_base_fields_carry_forward_until_redefined(void **state)
 
 static void test_no_time_means_now(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"v\":1},{\"n\":\"b\",\"v\":1,\"t\":0}]");
     assert_double_equal(p->records[0].time, NOW);
     assert_double_equal(p->records[1].time, NOW);
@@ -189,6 +199,7 @@ static void test_no_time_means_now(void **state)
 
 static void test_relative_time_is_taken_from_now(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"v\":1,\"t\":-10},{\"n\":\"b\",\"v\":1,\"t\":5.5},"
                                 "{\"bt\":-60,\"n\":\"c\",\"v\":1,\"t\":30},{\"n\":\"d\",\"v\":1}]");
     assert_double_equal(p->records[0].time, NOW - 10);
@@ -200,6 +211,7 @@ static void test_relative_time_is_taken_from_now(void **state)
 
 static void test_relative_limit_is_two_to_the_28(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"v\":1,\"t\":268435455},"
                                 "{\"n\":\"b\",\"v\":1,\"t\":268435456},"
                                 "{\"bt\":268435456,\"n\":\"c\",\"v\":1,\"t\":-1}]");
@@ -212,6 +224,7 @@ static void test_relative_limit_is_two_to_the_28(void **state)
 
 static void test_absolute_time_is_kept(void **state)
 {
+    (void)state;
     lb_senml_pack *p =
         parse_ok("[{\"n\":\"a\",\"v\":1,\"t\":1320067464.25},{\"bt\":1e9,\"n\":\"b\",\"v\":1,"
                  "\"t\":-5}]");
@@ -222,6 +235,7 @@ static void test_absolute_time_is_kept(void **state)
 
 static void test_float_value(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"v\":-23.125e1},{\"n\":\"b\",\"v\":7}]");
     assert_int_equal(p->records[0].kind, LB_SENML_FLOAT);
     assert_double_equal(p->records[0].value, -231.25);
@@ -233,6 +247,7 @@ static void test_float_value(void **state)
 
 static void test_string_value(void **state)
 {
+    (void)state;
     lb_senml_pack *p =
         parse_ok("[{\"n\":\"a\",\"vs\":\"caf\\u00e9 \\\"ok\\\"\\n\"},{\"n\":\"b\",\"vs\":\"\"}]");
     assert_int_equal(p->records[0].kind, LB_SENML_STRING);
@@ -244,6 +259,7 @@ static void test_string_value(void **state)
 
 static void test_bool_value(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"vb\":true},{\"n\":\"b\",\"vb\":false}]");
     assert_int_equal(p->records[0].kind, LB_SENML_BOOL);
     assert_int_equal(p->records[0].boolean, 1);
@@ -254,6 +270,7 @@ static void test_bool_value(void **state)
 
 static void test_data_value_kept_as_given(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"vd\":\"SGVsbG8-_w\"},{\"n\":\"b\",\"vd\":\"\"}]");
     assert_int_equal(p->records[0].kind, LB_SENML_DATA);
     assert_string_equal(p->records[0].string, "SGVsbG8-_w");
@@ -264,6 +281,7 @@ static void test_data_value_kept_as_given(void **state)
 
 static void test_sum_only_record(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"energy\",\"u\":\"J\",\"s\":1234.5}]");
     assert_int_equal(p->records[0].kind, LB_SENML_NONE);
     assert_true(p->records[0].has_sum);
@@ -273,6 +291,7 @@ static void test_sum_only_record(void **state)
 
 static void test_value_and_sum_together(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"flow\",\"v\":2,\"s\":40}]");
     assert_int_equal(p->records[0].kind, LB_SENML_FLOAT);
     assert_double_equal(p->records[0].value, 2);
@@ -283,6 +302,7 @@ static void test_value_and_sum_together(void **state)
 
 static void test_update_time(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"v\":1,\"ut\":300},{\"n\":\"b\",\"v\":1}]");
     assert_true(p->records[0].has_update_time);
     assert_double_equal(p->records[0].update_time, 300);
@@ -292,6 +312,7 @@ static void test_update_time(void **state)
 
 static void test_bver_up_to_10_accepted(void **state)
 {
+    (void)state;
     lb_senml_pack *p =
         parse_ok("[{\"bver\":10,\"n\":\"a\",\"v\":1},{\"bver\":5,\"n\":\"b\",\"v\":2}]");
     assert_int_equal(p->count, 2);
@@ -300,12 +321,14 @@ static void test_bver_up_to_10_accepted(void **state)
 
 static void test_bver_newer_refused(void **state)
 {
+    (void)state;
     expect_error("[{\"n\":\"a\",\"v\":1},{\"bver\":11,\"n\":\"b\",\"v\":1}]",
                  "record 1: 'bver' 11 is newer than this reader understands (10)");
 }
 
 static void test_must_understand_field_refused(void **state)
 {
+    (void)state;
     expect_error("[{\"n\":\"a\",\"v\":1},{\"n\":\"b\",\"v\":1,\"lat_\":52.1}]",
                  "record 1: field 'lat_' must be understood");
     expect_error("[{\"bx_\":1,\"n\":\"a\",\"v\":1}]", "record 0: field 'bx_' must be understood");
@@ -313,6 +336,7 @@ static void test_must_understand_field_refused(void **state)
 
 static void test_unknown_fields_ignored(void **state)
 {
+    (void)state;
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"v\":1,\"foo\":{\"x\":[1,2,{\"y\":null}]},"
                                 "\"ver\":\"x\",\"b\":[],\"_x\":1,\"vx\":true,\"N\":5}]");
     assert_int_equal(p->count, 1);
@@ -323,12 +347,14 @@ static void test_unknown_fields_ignored(void **state)
 
 static void test_empty_array_refused(void **state)
 {
+    (void)state;
     expect_error("[]", "the pack is empty");
     expect_error(" [ ] ", "the pack is empty");
 }
 
 static void test_non_array_refused(void **state)
 {
+    (void)state;
     expect_error("{\"n\":\"a\",\"v\":1}", "not a JSON array");
     expect_error("42", "not a JSON array");
     expect_error("\"[]\"", "not a JSON array");
@@ -337,6 +363,7 @@ static void test_non_array_refused(void **state)
 
 static void test_empty_input_refused(void **state)
 {
+    (void)state;
     expect_error_len("", 0, "invalid JSON: the input is empty");
     expect_error_len(NULL, 0, "invalid JSON: the input is empty");
     expect_error(" \t\r\n", "invalid JSON: the input is empty");
@@ -345,6 +372,7 @@ static void test_empty_input_refused(void **state)
 /* Every proper prefix of a valid pack is refused cleanly. */
 static void test_truncated_json_refused(void **state)
 {
+    (void)state;
     const char *json = "[{\"bn\":\"d:\",\"bt\":1.5e9,\"n\":\"a\",\"v\":-1.5e3,\"vx\":[true,null]},"
                        "{\"n\":\"b\",\"vs\":\"x\\u00e9\"}]";
     size_t len = strlen(json);
@@ -361,6 +389,7 @@ static void test_truncated_json_refused(void **state)
 
 static void test_input_need_not_be_nul_terminated(void **state)
 {
+    (void)state;
     static const char text[] = "[{\"n\":\"a\",\"v\":1}]";
     size_t len = sizeof text - 1;
     char *copy = malloc(len);
@@ -381,6 +410,7 @@ static void test_input_need_not_be_nul_terminated(void **state)
 
 static void test_nul_bytes_refused(void **state)
 {
+    (void)state;
     static const char after[] = "[{\"n\":\"a\",\"v\":1}]\0";
     static const char inside[] = "[{\"n\":\"a\0b\",\"v\":1}]";
     expect_error_len(after, sizeof after - 1, "invalid JSON");
@@ -392,6 +422,7 @@ static void test_nul_bytes_refused(void **state)
 
 static void test_deep_nesting_refused(void **state)
 {
+    (void)state;
     size_t depth = 100000;
     char *json = malloc(2 * depth);
     assert_non_null(json);
@@ -403,6 +434,7 @@ static void test_deep_nesting_refused(void **state)
 
 static void test_nested_unknown_field_ignored(void **state)
 {
+    (void)state;
     char json[1024];
     size_t o = (size_t)snprintf(json, sizeof json, "[{\"n\":\"a\",\"v\":1,\"x\":");
     for (int i = 0; i < 200; i++)
@@ -415,6 +447,7 @@ static void test_nested_unknown_field_ignored(void **state)
 
 static void test_huge_numbers(void **state)
 {
+    (void)state;
     /* integers beyond 64 bits are numbers like any other */
     lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"v\":123456789012345678901234567890},"
                                 "{\"n\":\"b\",\"v\":-1.7e308},{\"n\":\"c\",\"v\":1e-400}]");
@@ -432,6 +465,7 @@ static void test_huge_numbers(void **state)
 
 static void test_many_records(void **state)
 {
+    (void)state;
     size_t n = 1000, cap = n * 40 + 64, o = 0;
     char *json = malloc(cap);
     assert_non_null(json);
@@ -454,6 +488,7 @@ static void test_many_records(void **state)
 
 static void test_pack_does_not_point_into_input(void **state)
 {
+    (void)state;
     const char *text = "[{\"bn\":\"d:\",\"bu\":\"V\",\"n\":\"a\",\"vs\":\"hello\"}]";
     size_t len = strlen(text);
     char *copy = malloc(len);
@@ -471,6 +506,7 @@ static void test_pack_does_not_point_into_input(void **state)
 
 static void test_error_names_the_record(void **state)
 {
+    (void)state;
     expect_error(
         "[{\"bn\":\"d:\",\"n\":\"a\",\"v\":1},{\"n\":\"b\",\"v\":2},{\"n\":\"c\",\"v\":\"3\"}]",
         "record 2: 'v' must be a number");
@@ -478,6 +514,7 @@ static void test_error_names_the_record(void **state)
 
 static void test_long_name_quoted_short(void **state)
 {
+    (void)state;
     char json[512], err[LB_ERRLEN];
     char name[201];
     memset(name, 'a', 199);
@@ -490,14 +527,28 @@ static void test_long_name_quoted_short(void **state)
     assert_true(strlen(err) < 120);
 }
 
+static void test_long_name_cut_at_character_boundary(void **state)
+{
+    (void)state;
+    /* 47 ASCII letters, then a 2-byte character across the 48-byte quoting limit */
+    char json[256], want[128];
+    snprintf(json, sizeof json, "[{\"n\":\"%.47s\xc3\xa9zz\",\"v\":1}]",
+             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    snprintf(want, sizeof want, "name '%.47s...' has a character not allowed (position 47)",
+             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    expect_error(json, want);
+}
+
 static void test_control_character_quoted_safely(void **state)
 {
+    (void)state;
     expect_error("[{\"n\":\"a\\tb\",\"v\":1}]",
                  "record 0: name 'a?b' has a character not allowed (position 1)");
 }
 
 static void test_small_error_buffer_truncates(void **state)
 {
+    (void)state;
     char err[8];
     lb_senml_pack *p = NULL;
     memset(err, 'x', sizeof err);
@@ -509,6 +560,7 @@ static void test_small_error_buffer_truncates(void **state)
 
 static void test_success_clears_error(void **state)
 {
+    (void)state;
     char err[LB_ERRLEN] = "stale";
     lb_senml_pack *p = NULL;
     assert_int_equal(lb_senml_parse("[{\"n\":\"a\",\"v\":1}]", 17, NOW, &p, err, sizeof err), 0);
@@ -518,14 +570,22 @@ static void test_success_clears_error(void **state)
 
 static void test_null_out_refused(void **state)
 {
+    (void)state;
     char err[LB_ERRLEN];
     assert_int_equal(lb_senml_parse("[{\"n\":\"a\",\"v\":1}]", 17, NOW, NULL, err, sizeof err),
                      LB_EINVAL);
     assert_true(strlen(err) > 0);
 }
 
+static void test_null_input_with_length_refused(void **state)
+{
+    (void)state;
+    expect_error_len(NULL, 5, "no input");
+}
+
 static void test_free_null_is_noop(void **state)
 {
+    (void)state;
     lb_senml_pack_free(NULL);
 }
 
@@ -601,6 +661,7 @@ static const struct {
 
 static void test_bad_packs_refused(void **state)
 {
+    (void)state;
     for (size_t i = 0; i < sizeof bad_packs / sizeof bad_packs[0]; i++)
         expect_error(bad_packs[i].json, bad_packs[i].want);
 }
@@ -645,10 +706,12 @@ int main(void)
         cmocka_unit_test(test_pack_does_not_point_into_input),
         cmocka_unit_test(test_error_names_the_record),
         cmocka_unit_test(test_long_name_quoted_short),
+        cmocka_unit_test(test_long_name_cut_at_character_boundary),
         cmocka_unit_test(test_control_character_quoted_safely),
         cmocka_unit_test(test_small_error_buffer_truncates),
         cmocka_unit_test(test_success_clears_error),
         cmocka_unit_test(test_null_out_refused),
+        cmocka_unit_test(test_null_input_with_length_refused),
         cmocka_unit_test(test_free_null_is_noop),
         cmocka_unit_test(test_bad_packs_refused),
     };

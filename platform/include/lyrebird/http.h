@@ -4,7 +4,8 @@
  * ":name" (one segment, captured) or a final "*" (the rest of the path, possibly empty,
  * captured without its leading slash). The pattern "/http/channels/:id/messages/" + "*" matches
  * "/http/channels/c1/messages" and "/http/channels/c1/messages/a/b". A path that matches no
- * route answers 404, one that matches with another method 405; both as {"error": "..."}.
+ * route answers 404, one that matches with another method 405 (with Allow); both as
+ * {"error": "..."}. HEAD is answered by the GET route when there is no HEAD route.
  *
  * Handlers run on the server's worker threads (several at once): they must be thread-safe
  * and must not block for long. The request body is read whole before the handler runs;
@@ -39,12 +40,14 @@ typedef struct lb_http_req {
 
 #define LB_HTTP_MAX_HEADERS 8
 
-/* What a handler answers. The server frees body (malloc'd) after sending it. */
+/* What a handler answers, zeroed before the call. The server frees body (malloc'd) after
+ * sending it. */
 typedef struct lb_http_resp {
-    int status;               /* default 200 */
+    int status;               /* set by the handler; left 0 (or outside 200..599): 500 */
     char *body;               /* malloc'd or NULL */
     size_t body_len;
-    const char *content_type; /* static string; default "application/json" */
+    const char *content_type; /* static string; default "application/json" (not sent when
+                                 NULL and there is no body) */
     /* extra headers, name and value malloc'd by lb_http_resp_header */
     char *header_names[LB_HTTP_MAX_HEADERS];
     char *header_values[LB_HTTP_MAX_HEADERS];
@@ -64,7 +67,8 @@ lb_http_server *lb_http_server_new(int port, int bind_all, int threads, lb_metri
 int lb_http_route(lb_http_server *s, const char *method, const char *pattern, size_t max_body,
                   lb_http_handler handler, void *arg);
 
-/* Starts listening. Returns 0 or LB_EIO (port taken: err says so). */
+/* Starts listening. Returns 0, LB_EIO (port taken: err says so) or LB_EINVAL (port outside
+ * 0..65535). Starting a started server does nothing; a stopped one may start again. */
 int lb_http_server_start(lb_http_server *s, char *err, size_t errlen);
 /* The port actually bound (useful with port 0). */
 int lb_http_server_port(const lb_http_server *s);
@@ -85,7 +89,8 @@ void lb_http_resp_error(lb_http_resp *resp, int status, const char *fmt, ...)
 /* Sets resp to status with a copy of body and the given content type (static string). */
 void lb_http_resp_body(lb_http_resp *resp, int status, const char *content_type, const void *body,
                        size_t len);
-/* Adds a response header (copied). Returns 0, LB_ETOOBIG when full, LB_ENOMEM. */
+/* Adds a response header (copied). Returns 0, LB_ETOOBIG when full, LB_ENOMEM, or LB_EINVAL
+ * for an empty name, one with a space or colon, or a value with CR or LF. */
 int lb_http_resp_header(lb_http_resp *resp, const char *name, const char *value);
 
 #ifdef __cplusplus

@@ -13,8 +13,8 @@ extern "C" {
 typedef enum { LB_LOG_DEBUG = 0, LB_LOG_INFO = 1, LB_LOG_WARN = 2, LB_LOG_ERROR = 3 } lb_log_level;
 
 /* Logs msg for component (e.g. a plugin name). kv_fmt is a printf format for the trailing
- * key=value pairs, or NULL. Values with spaces should be quoted by the caller (%q is not
- * available; use lb_log_quote). Lines below the current level are dropped cheaply. */
+ * key=value pairs, or NULL; a value that may hold spaces should be written quoted, as
+ * key=\"%s\". Lines below the current level are dropped cheaply. */
 void lb_log(lb_log_level level, const char *component, const char *msg, const char *kv_fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void lb_logv(lb_log_level level, const char *component, const char *msg, const char *kv_fmt,
