@@ -99,6 +99,16 @@ static int parse_entity(const kind *k, json_t *obj, ts_thing *e, char *id, char 
     return 0;
 }
 
+/* The API shape of a stored entity, from what was stored (no second read). */
+static json_t *entity_json(const kind *k, const ts_thing *e)
+{
+    json_t *meta = e->metadata ? json_deep_copy(e->metadata) : json_object();
+    json_t *item = json_pack("{s:s, s:s, s:o}", "id", e->id, "name", e->name, "metadata", meta);
+    if (k->has_key)
+        json_object_set_new(item, "key", json_string(e->key));
+    return item;
+}
+
 /* Stores n parsed entities of kind k for owner. */
 static int store_create(things *t, const kind *k, ts_thing *e, size_t n)
 {
@@ -161,9 +171,7 @@ static void create(route_arg *ra, const lb_http_req *req, lb_http_resp *resp, in
     }
     out = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *item = NULL;
-        if (k->get(t->store, NULL, e[i].id, &item) == 0)
-            json_array_append_new(out, item);
+        json_array_append_new(out, entity_json(k, &e[i]));
         created_event(t, k, &e[i]);
     }
     if (bulk) {

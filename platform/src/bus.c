@@ -8,6 +8,7 @@
 
 #include <nats/nats.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 struct lb_bus {
     natsConnection *nc;
     natsConnection *fast;
+    atomic_int closing; /* no "disconnected" warnings for a close we asked for */
 };
 
 struct lb_bus_sub {
@@ -57,25 +59,32 @@ static int from_nats(natsStatus s)
     }
 }
 
+static const char *conn_label(lb_bus *bus, natsConnection *nc)
+{
+    return nc == bus->fast ? "fast" : "bulk";
+}
+
 static void on_disconnected(natsConnection *nc, void *closure)
 {
-    lb_log(LB_LOG_WARN, "bus", "disconnected from NATS, reconnecting", "conn=%s",
-           (const char *)closure);
+    lb_bus *bus = closure;
+    if (!atomic_load(&bus->closing))
+        lb_log(LB_LOG_WARN, "bus", "disconnected from NATS, reconnecting", "conn=%s",
+               conn_label(bus, nc));
 }
 
 static void on_reconnected(natsConnection *nc, void *closure)
 {
     char url[256] = "";
     natsConnection_GetConnectedUrl(nc, url, sizeof url);
-    lb_log(LB_LOG_INFO, "bus", "reconnected to NATS", "conn=%s url=%s", (const char *)closure, url);
+    lb_log(LB_LOG_INFO, "bus", "reconnected to NATS", "conn=%s url=%s",
+           conn_label(closure, nc), url);
 }
 
-static natsStatus connect_one(const char *url, const char *name, int asap, int timeout_ms,
-                              natsConnection **out)
+static natsStatus connect_one(lb_bus *bus, const char *url, const char *name, int asap,
+                              int timeout_ms, natsConnection **out)
 {
     natsOptions *opts = NULL;
     natsStatus s = natsOptions_Create(&opts);
-    const char *label = asap ? "fast" : "bulk";
     if (s == NATS_OK)
         s = natsOptions_SetURL(opts, url);
     if (s == NATS_OK)
@@ -91,9 +100,9 @@ static natsStatus connect_one(const char *url, const char *name, int asap, int t
     if (s == NATS_OK)
         s = natsOptions_SetSendAsap(opts, asap ? true : false);
     if (s == NATS_OK)
-        s = natsOptions_SetDisconnectedCB(opts, on_disconnected, (void *)label);
+        s = natsOptions_SetDisconnectedCB(opts, on_disconnected, bus);
     if (s == NATS_OK)
-        s = natsOptions_SetReconnectedCB(opts, on_reconnected, (void *)label);
+        s = natsOptions_SetReconnectedCB(opts, on_reconnected, bus);
     /* The first connection is retried until timeout_ms by the caller. */
     if (s == NATS_OK)
         s = natsConnection_Connect(out, opts);
@@ -119,9 +128,9 @@ lb_bus *lb_bus_connect(const char *url, const char *name, int timeout_ms, char *
     long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     natsStatus s;
     for (;;) {
-        s = connect_one(url, name, 0, timeout_ms, &bus->nc);
+        s = connect_one(bus, url, name, 0, timeout_ms, &bus->nc);
         if (s == NATS_OK)
-            s = connect_one(url, name, 1, timeout_ms, &bus->fast);
+            s = connect_one(bus, url, name, 1, timeout_ms, &bus->fast);
         if (s == NATS_OK || now_ms() >= deadline)
             break;
         natsConnection_Destroy(bus->nc);
@@ -141,6 +150,7 @@ void lb_bus_close(lb_bus *bus)
 {
     if (!bus)
         return;
+    atomic_store(&bus->closing, 1);
     natsConnection_Destroy(bus->nc);
     natsConnection_Destroy(bus->fast);
     free(bus);
@@ -151,14 +161,26 @@ int lb_bus_connected(lb_bus *bus)
     return bus && natsConnection_Status(bus->nc) == NATS_CONN_STATUS_CONNECTED;
 }
 
-int lb_bus_publish(lb_bus *bus, const char *subject, const void *data, size_t len)
+static int publish_on(natsConnection *nc, const char *subject, const void *data, size_t len)
 {
-    if (len > (size_t)natsConnection_GetMaxPayload(bus->nc) && natsConnection_GetMaxPayload(bus->nc) > 0)
+    int64_t max = natsConnection_GetMaxPayload(nc);
+    if (max > 0 && len > (size_t)max)
         return LB_ETOOBIG;
-    return from_nats(natsConnection_Publish(bus->nc, subject, data, (int)len));
+    return from_nats(natsConnection_Publish(nc, subject, data, (int)len));
 }
 
-int lb_bus_publish_message(lb_bus *bus, const lb_message *m, char *err, size_t errlen)
+int lb_bus_publish(lb_bus *bus, const char *subject, const void *data, size_t len)
+{
+    return publish_on(bus->nc, subject, data, len);
+}
+
+int lb_bus_publish_now(lb_bus *bus, const char *subject, const void *data, size_t len)
+{
+    return publish_on(bus->fast, subject, data, len);
+}
+
+/* Encodes m into its envelope and publishes it on nc. */
+static int publish_message_on(natsConnection *nc, const lb_message *m, char *err, size_t errlen)
 {
     char subject[LB_SUBJECT_MAX];
     int rc = lb_subject_build(m->channel, m->subtopic, 0, subject, sizeof subject, err, errlen);
@@ -170,12 +192,22 @@ int lb_bus_publish_message(lb_bus *bus, const lb_message *m, char *err, size_t e
     if (!buf)
         return LB_ENOMEM;
     lb_message_pack(m, buf);
-    rc = lb_bus_publish(bus, subject, buf, need);
+    rc = publish_on(nc, subject, buf, need);
     if (buf != stack)
         free(buf);
     if (rc != 0)
         snprintf(err, errlen, "cannot publish to the bus: %s", lb_strerror(rc));
     return rc;
+}
+
+int lb_bus_publish_message(lb_bus *bus, const lb_message *m, char *err, size_t errlen)
+{
+    return publish_message_on(bus->nc, m, err, errlen);
+}
+
+int lb_bus_publish_message_now(lb_bus *bus, const lb_message *m, char *err, size_t errlen)
+{
+    return publish_message_on(bus->fast, m, err, errlen);
 }
 
 static void on_msg(natsConnection *nc, natsSubscription *ns, natsMsg *nm, void *closure)

@@ -103,3 +103,30 @@ lbt_expect() {
     lbt_pass "$what"
   fi
 }
+
+# lbt_provision: logs in as the admin (LB_ADMIN_EMAIL/LB_ADMIN_PASSWORD), creates things
+# T1, T2 and channel C1 with T1 and T2 connected, and channel C2 with nobody. Sets TOKEN,
+# T1 K1 T2 K2 C1 C2.
+lbt_provision() {
+  lbt_http POST /tokens "{\"email\":\"$LB_ADMIN_EMAIL\",\"password\":\"$LB_ADMIN_PASSWORD\"}"
+  TOKEN=$(jq -r .token <<<"$LBT_BODY")
+  local auth=(-H "Authorization: Bearer $TOKEN")
+  lbt_http POST /things/bulk '[{"name":"t1"},{"name":"t2"}]' "${auth[@]}"
+  T1=$(jq -r '.things[0].id' <<<"$LBT_BODY"); K1=$(jq -r '.things[0].key' <<<"$LBT_BODY")
+  T2=$(jq -r '.things[1].id' <<<"$LBT_BODY"); K2=$(jq -r '.things[1].key' <<<"$LBT_BODY")
+  lbt_http POST /channels/bulk '[{"name":"c1"},{"name":"c2"}]' "${auth[@]}"
+  C1=$(jq -r '.channels[0].id' <<<"$LBT_BODY"); C2=$(jq -r '.channels[1].id' <<<"$LBT_BODY")
+  lbt_http POST /connect "{\"channel_ids\":[\"$C1\"],\"thing_ids\":[\"$T1\",\"$T2\"]}" "${auth[@]}"
+  [ "$LBT_STATUS" = 200 ] || { echo "provisioning failed: $LBT_BODY"; exit 1; }
+}
+
+# lbt_sub_start SUBJECT COUNT TIMEOUT_MS OUTFILE: a bus subscriber in the background, ready
+# when this returns; sets LBT_SUB_PID.
+lbt_sub_start() {
+  "$LB_BIN/lbt_sub" "$LBT_NATS_URL" "$1" "$2" "$3" >"$4" 2>"$4.err" &
+  LBT_SUB_PID=$!
+  LBT_PIDS+=("$LBT_SUB_PID")
+  local i
+  for ((i = 0; i < 500; i++)); do grep -q ready "$4.err" 2>/dev/null && return 0; sleep 0.01; done
+  echo "lbt_sub did not start"; cat "$4.err"; exit 1
+}

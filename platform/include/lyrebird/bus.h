@@ -53,6 +53,13 @@ int lb_bus_publish(lb_bus *bus, const char *subject, const void *data, size_t le
  * another LB_E* code. */
 int lb_bus_publish_message(lb_bus *bus, const lb_message *m, char *err, size_t errlen);
 
+/* As lb_bus_publish / lb_bus_publish_message, but on the connection that sends at once: for
+ * a device's message, where latency matters more than batching (adapters, through
+ * lb_deliver). Messages of one publisher keep their order only on one connection, so a
+ * publisher uses either these or the batched ones. */
+int lb_bus_publish_now(lb_bus *bus, const char *subject, const void *data, size_t len);
+int lb_bus_publish_message_now(lb_bus *bus, const lb_message *m, char *err, size_t errlen);
+
 /* Subscribes cb(msg, arg) to subject (wildcards allowed); with queue non-NULL, members of the
  * same queue group share the messages. Stores the subscription in *out. Returns 0 or an
  * LB_E* code. */
