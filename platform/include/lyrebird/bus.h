@@ -53,10 +53,10 @@ int lb_bus_publish(lb_bus *bus, const char *subject, const void *data, size_t le
  * another LB_E* code. */
 int lb_bus_publish_message(lb_bus *bus, const lb_message *m, char *err, size_t errlen);
 
-/* As lb_bus_publish / lb_bus_publish_message, but on the connection that sends at once: for
- * a device's message, where latency matters more than batching (adapters, through
- * lb_deliver). Messages of one publisher keep their order only on one connection, so a
- * publisher uses either these or the batched ones. */
+/* As lb_bus_publish / lb_bus_publish_message, but sent promptly: the batching connection is
+ * flushed at once by the bus's flusher thread (whatever else is published meanwhile goes out
+ * in the same write), instead of after cnats' ~1 ms pause. For a device's message, where
+ * latency matters (adapters, through lb_deliver). Order with lb_bus_publish is kept. */
 int lb_bus_publish_now(lb_bus *bus, const char *subject, const void *data, size_t len);
 int lb_bus_publish_message_now(lb_bus *bus, const lb_message *m, char *err, size_t errlen);
 
