@@ -1,6 +1,9 @@
-/* The provisioning CLI (cli.h): a table of commands, each an HTTP call to the REST API
- * through libcurl, and a printer for its answer. */
-#include "cli.h"
+/* lyrebird-cli: the provisioning commands (`lyrebird users|things|channels|connect|...`),
+ * a program of its own that `lyrebird` runs for them, so the server process never loads
+ * libcurl and its dependencies. A table of commands, each an HTTP call to the REST API at
+ * LB_URL (default http://127.0.0.1:LB_HTTP_PORT) with the user token in LB_TOKEN, and a
+ * printer for the answer: a table, or the API's JSON with --json. Exit codes: 0 ok, 1 the
+ * API refused, 2 bad usage. */
 
 #include "lyrebird/config.h"
 #include "lyrebird/error.h"
@@ -52,7 +55,7 @@ static const char *body_keys(const command *c, int i)
     return strcmp(c->path, "/users") == 0 || strcmp(c->path, "/tokens") == 0 ? user[i] : "name";
 }
 
-int lb_cli_handles(const char *cmd)
+static int handles(const char *cmd)
 {
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(commands[i].group, cmd) == 0)
@@ -214,7 +217,7 @@ out:
     return code;
 }
 
-int lb_cli_main(int argc, char **argv)
+static int cli_main(int argc, char **argv)
 {
     const char *group = argv[0];
     const char *verb = argc > 1 ? argv[1] : NULL;
@@ -234,4 +237,32 @@ int lb_cli_main(int argc, char **argv)
     }
     usage(group);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    char err[LB_ERRLEN], *args[64];
+    int n = 0;
+    for (int i = 1; i < argc;) { /* flags may stand anywhere; the rest keep their order */
+        if (strcmp(argv[i], "--json") == 0) {
+            lb_config_set("LB_JSON", "1");
+            i++;
+        } else if (strncmp(argv[i], "--", 2) == 0) {
+            int used = lb_config_parse_flags(argc - i, argv + i, err, sizeof err);
+            if (used <= 0) {
+                fprintf(stderr, "lyrebird: %s\n", used < 0 ? err : "bad flag");
+                return 2;
+            }
+            i += used;
+        } else if (n < 64) {
+            args[n++] = argv[i++];
+        } else {
+            return 2;
+        }
+    }
+    if (n == 0 || !handles(args[0])) {
+        usage(NULL);
+        return 2;
+    }
+    return cli_main(n, args);
 }

@@ -1,13 +1,16 @@
 /* `lyrebird`: the command line. Flags (--http-port 8081) may stand before or after the
  * command and set the LB_* settings they name. Exit codes: 0 fine, 1 failed while running,
  * 2 bad usage or configuration. */
-#include "cli.h"
 #include "host.h"
 
 #include "lyrebird/config.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "lyrebird " LB_VERSION " - an IoT messaging platform in one binary\n"
@@ -70,6 +73,28 @@ static int take_flags(int argc, char **argv, int from, char **args)
     return kept;
 }
 
+/* Provisioning commands live in lyrebird-cli, next to this binary. */
+static int is_cli_command(const char *cmd)
+{
+    static const char *const cmds[] = {"users", "things", "channels", "connect", "disconnect"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(cmd, cmds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int run_cli(int argc, char **argv)
+{
+    char exe[PATH_MAX], path[PATH_MAX + 16];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = 0;
+    snprintf(path, sizeof path, "%s/lyrebird-cli", dirname(exe));
+    argv[0] = path;
+    execv(path, argv);
+    fprintf(stderr, "lyrebird: cannot run %s: %s\n", path, strerror(errno));
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     char *args[256];
@@ -103,8 +128,8 @@ int main(int argc, char **argv)
         }
         return lb_host_main(LB_MODE_RUN, args + 1, n - 1);
     }
-    if (lb_cli_handles(cmd))
-        return lb_cli_main(n, args);
+    if (is_cli_command(cmd))
+        return run_cli(argc, argv);
     fprintf(stderr, "lyrebird: unknown command '%s'; try 'lyrebird help'\n", cmd);
     return 2;
 }
