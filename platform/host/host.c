@@ -299,8 +299,11 @@ static void reap_children(lb_hostd *hd)
 {
     int status;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         lb_child_reaped(hd->nats, pid, status);
+        for (int i = 0; i < hd->nchildren; i++)
+            lb_child_reaped(hd->children[i], pid, status);
+    }
 }
 
 /* Waits for SIGINT/SIGTERM, reaping and restarting children meanwhile. */
@@ -316,6 +319,8 @@ static void wait_for_stop(lb_hostd *hd, const sigset_t *set)
         if (sig == SIGCHLD || sig < 0)
             reap_children(hd);
         lb_child_tick(hd->nats);
+        for (int i = 0; i < hd->nchildren; i++)
+            lb_child_tick(hd->children[i]);
     }
 }
 
@@ -384,6 +389,8 @@ out:
     if (hd.http)
         lb_http_server_stop(hd.http); /* no request reaches a plugin being stopped */
     unload_all(&hd);
+    for (int i = hd.nchildren - 1; i >= 0; i--)
+        lb_child_stop(hd.children[i]);
     lb_http_server_free(hd.http);
     lb_bus_close(hd.bus);
     lb_child_stop(hd.nats);

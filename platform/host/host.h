@@ -8,6 +8,7 @@
 #include "lyrebird/plugin.h"
 
 #define LB_MAX_PLUGINS 32
+#define LB_MAX_CHILDREN 8
 
 typedef struct lb_child lb_child;
 
@@ -30,6 +31,8 @@ typedef struct lb_hostd {
     lb_metrics *metrics;
     lb_http_server *http;
     lb_child *nats;
+    lb_child *children[LB_MAX_CHILDREN]; /* started by plugins (child_start) */
+    int nchildren;
     lb_loaded plugins[LB_MAX_PLUGINS];
     int nplugins;
     atomic_int ready;

@@ -2,6 +2,7 @@
  * calls to the host's shared bus, metrics registry and HTTP server, tagging logs with the
  * plugin's name. See include/lyrebird/plugin.h for the contract. */
 #include "host.h"
+#include "supervisor.h"
 
 #include "lyrebird/config.h"
 #include "lyrebird/metrics.h"
@@ -96,6 +97,28 @@ static void svc_http_error(lb_http_resp *resp, int status, const char *fmt, ...)
     lb_http_resp_error(resp, status, "%s", msg);
 }
 
+static int svc_child_start(const lb_host *h, const char *name, const char *const *argv,
+                           int ready_port, int ready_timeout_ms, char *err, size_t errlen)
+{
+    lb_hostd *hd = hostd(h);
+    char log_path[4200];
+    if (hd->nchildren == LB_MAX_CHILDREN) {
+        snprintf(err, errlen, "too many child servers (at most %d)", LB_MAX_CHILDREN);
+        return LB_ETOOBIG;
+    }
+    snprintf(log_path, sizeof log_path, "%s/logs/%s.log", hd->data_dir, name);
+    lb_child_spec spec = {.name = name,
+                          .argv = argv,
+                          .log_path = log_path,
+                          .ready_port = ready_port,
+                          .ready_timeout_ms = ready_timeout_ms};
+    lb_child *c = lb_child_start(&spec, hd->metrics, err, errlen);
+    if (!c)
+        return LB_EIO;
+    hd->children[hd->nchildren++] = c;
+    return 0;
+}
+
 void lb_services_fill(lb_host *t, lb_hostd *hd, const char *name)
 {
     memset(t, 0, sizeof *t);
@@ -126,4 +149,5 @@ void lb_services_fill(lb_host *t, lb_hostd *hd, const char *name)
     t->http_body = lb_http_resp_body;
     t->http_header_set = lb_http_resp_header;
     t->host_private = hd;
+    t->child_start = svc_child_start;
 }

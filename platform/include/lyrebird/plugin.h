@@ -93,6 +93,17 @@ struct lb_host {
     int (*http_header_set)(lb_http_resp *resp, const char *name, const char *value);
 
     void *host_private; /* the host's; plugins leave it alone */
+
+    /* Appended members (check LB_HOST_HAS before use). */
+
+    /* child_start: runs a server the plugin needs as a child process that the host
+     * supervises like nats-server: own process group, output appended to
+     * <data>/logs/<name>.log, restarted with backoff when it dies, stopped after every plugin
+     * stopped. argv[0] is looked up in PATH and /usr/sbin. Waits until 127.0.0.1:ready_port
+     * accepts TCP (0: not at all) for up to ready_timeout_ms. Call from init or start only
+     * (the host's main thread). Returns 0, or an LB_E* code with err filled. */
+    int (*child_start)(const lb_host *h, const char *name, const char *const *argv,
+                       int ready_port, int ready_timeout_ms, char *err, size_t errlen);
 };
 
 /* True when the host's table has member m. */
