@@ -8,17 +8,17 @@
  *
  * The callbacks type-check each known field of a record as its value arrives and keep it; when
  * the record's object closes it is checked and resolved into a scratch array of records, its
- * strings kept in a scratch arena (both start on the stack and move to the heap only if
- * outgrown). The pack is then copied out in two allocations, records and strings. Errors are
- * sentences that name the record (0-based) and the problem.
+ * strings kept in a scratch arena (both start on the stack, and move to the heap if outgrown).
+ * The pack is then copied out in two allocations. Errors are sentences that name the record
+ * (0-based) and the problem.
  *
- * The messages and verdicts are those of the jansson version, which parsed the whole text
+ * Verdicts and messages are those of the earlier jansson version, which parsed the whole text
  * before looking at a record: a JSON error anywhere wins over a SenML error, so after the first
- * SenML error the parse goes on to the end, checking only the JSON. jansson's rules that yajl
- * lacks are applied here: duplicate keys in any object, at most 2048 levels of nesting, numbers
- * beyond a double, \u0000, UTF-8 in its strict form, surrogate escapes in pairs, and only
- * space, tab, LF and CR as whitespace (yajl also skips \v and \f). JSON errors read "invalid
- * JSON at line L column C: ...", with jansson's line and column (a column counts characters). */
+ * SenML error the parse reads on, checking only the JSON. jansson's rules that yajl lacks are
+ * kept here: no duplicate key in any object, at most 2048 levels of nesting, no number beyond a
+ * double, no \u0000, strict UTF-8, surrogate escapes in pairs, and only space, tab, LF and CR
+ * as whitespace. JSON errors read "invalid JSON at line L column C: ...", with jansson's line
+ * and column (the column counts characters); the words after it are yajl's for yajl's errors. */
 #include "lyrebird/senml.h"
 #include "lyrebird/error.h"
 
@@ -35,34 +35,17 @@
 #define SENML_VERSION  10          /* the highest bver this reader understands */
 #define RELATIVE_LIMIT 268435456.0 /* 2^28: resolved times below it are relative to now */
 #define STACK_RECORDS  16          /* records kept on the stack before moving to the heap */
-#define STACK_ARENA    1024        /* bytes of strings kept on the stack likewise */
-#define STACK_MAPS     32          /* open objects likewise */
+#define STACK_ARENA    1024        /* bytes of strings, likewise */
+#define STACK_MAPS     32          /* open objects, likewise */
 #define QUOTE_MAX      48          /* bytes of a name or key quoted in an error message */
-#define MAX_DEPTH      2048        /* jansson's JSON_PARSER_MAX_DEPTH: values nested deeper fail */
-#define NEAR_MAX       20          /* like jansson, quote the token at a JSON error if this short */
+#define MAX_DEPTH      2048        /* jansson's JSON_PARSER_MAX_DEPTH: deeper values are refused */
+#define NEAR_MAX       20          /* as jansson, a JSON error quotes its token if this short */
 #define NUMBER_STACK   64          /* numbers shorter than this are copied on the stack */
 #define NO_STRING      SIZE_MAX    /* the offset of an absent string */
 
-/* The registered JSON labels of RFC 8428 §12.2, in the order they are looked up: the fields of
- * a typical record (n, v, t, u) first. */
-enum field {
-    F_N,
-    F_V,
-    F_T,
-    F_U,
-    F_S,
-    F_VS,
-    F_VB,
-    F_VD,
-    F_UT,
-    F_BN,
-    F_BT,
-    F_BU,
-    F_BV,
-    F_BS,
-    F_BVER,
-    F_COUNT
-};
+/* The registered JSON labels of RFC 8428 §12.2, those of a typical record first. */
+enum { F_N, F_V, F_T, F_U, F_S, F_VS, F_VB, F_VD, F_UT, F_BN, F_BT, F_BU, F_BV, F_BS, F_BVER };
+#define F_COUNT (F_BVER + 1)
 
 enum jtype { T_STRING, T_NUMBER, T_BOOL, T_NULL, T_MAP, T_ARRAY };
 
@@ -84,20 +67,36 @@ static const char *const type_text[] = {
     [T_BOOL] = "true or false",
 };
 
-/* A string kept in the parse's arena. Offsets, not pointers: the arena may move as it grows. */
+/* Character classes: letters and digits; a name's characters (§4.5.1: A-Z a-z 0-9 - : . / _);
+ * base64url's. */
+enum { ALNUM = 1, NAME = 2, B64 = 4 };
+static const unsigned char char_class[256] = {
+    ['0' ... '9'] = ALNUM | NAME | B64,
+    ['A' ... 'Z'] = ALNUM | NAME | B64,
+    ['a' ... 'z'] = ALNUM | NAME | B64,
+    ['-'] = NAME | B64,
+    ['_'] = NAME | B64,
+    [':'] = NAME,
+    ['.'] = NAME,
+    ['/'] = NAME,
+};
+
+/* A string in the parse's arena. Offsets, not pointers: the arena moves as it grows. */
 struct span {
     size_t off, len;
 };
 
 static const struct span no_string = {NO_STRING, 0};
 
-/* The known fields of the record being read. */
+/* The known fields of the record being read: a bit in seen for each whose key has come. */
 struct record_in {
-    unsigned seen; /* a bit per enum field: its key has come (a second time is a duplicate) */
+    unsigned seen;
     double num[F_COUNT];
     struct span str[F_COUNT];
     int vb;
 };
+
+#define HAS(f, id) ((f)->seen & (1u << (id)))
 
 /* The base fields in effect; each carries to later records until a record redefines it. */
 struct base {
@@ -117,20 +116,10 @@ struct vec {
     size_t len, cap;
 };
 
-#define VEC_ON(buf)                                                                                \
-    {                                                                                              \
-        (char *)(buf), (char *)(buf), 0, sizeof(buf)                                               \
-    }
-
-/* The keys of objects other than records' known fields, to refuse duplicates as jansson did:
- * open addressing on (object number, key bytes), the bytes kept in the arena. */
+/* Keys other than a record's known fields, to refuse duplicates as jansson did: open addressing
+ * on (object number, key bytes), the bytes kept in the arena. map 0 marks an empty slot. */
 struct key {
-    size_t map, hash, off, len; /* map 0: an empty slot */
-};
-
-struct keyset {
-    struct key *slot;
-    size_t cap, used, seed;
+    size_t map, hash, off, len;
 };
 
 struct parser {
@@ -138,39 +127,93 @@ struct parser {
     const char *json;
     size_t len;    /* the bytes given to yajl */
     int finishing; /* inside yajl_complete_parse, which reads none of them */
-    int escapes;   /* the input has a backslash, so strings are also checked as written */
+    int escapes;   /* the input has a backslash: strings are also checked as written */
     int plain;     /* no backslash and no byte above 0x7F: no string needs check_string() */
     double now;
     char *err;
     size_t errlen;
     int rc;      /* the first error; once set, no more records are built */
     size_t nest; /* containers open around the current value: 1 in the pack, 2 in a record */
+    size_t end;  /* where the top-level value has ended so far */
     size_t maps; /* objects opened so far, which numbers them for the key set */
     int field;   /* the known field whose value comes next in a record, or -1 */
     struct record_in cur;
     struct base base;
     size_t string_bytes; /* what the pack's strings will need */
     struct vec records, arena, open_maps;
-    struct keyset keys;
+    struct key *keys;
+    size_t keys_cap, keys_used;
 };
-
-static int vfail(char *err, size_t errlen, int code, const char *fmt, va_list ap)
-{
-    if (err && errlen > 0)
-        vsnprintf(err, errlen, fmt, ap);
-    return code;
-}
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {
+    if (err && errlen > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+static int senml_error(struct parser *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), cold));
+
+/* Records a SenML error unless an error came first, and returns LB_EINVAL. The parse reads on,
+ * checking the JSON, since a JSON error later in the text is the one to report. */
+static int senml_error(struct parser *p, const char *fmt, ...)
+{
+    if (p->rc == 0) {
+        char what[LB_ERRLEN];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof what, fmt, ap);
+        va_end(ap);
+        p->rc = fail(p->err, p->errlen, LB_EINVAL, "%s", what);
+    }
+    return LB_EINVAL;
+}
+
+/* Where yajl is in the input: just past the token it has read. */
+static size_t here(const struct parser *p)
+{
+    return p->finishing ? p->len : yajl_get_bytes_consumed(p->yajl);
+}
+
+static int json_error(struct parser *p, size_t at, const char *tok, size_t toklen, const char *fmt,
+                      ...) __attribute__((format(printf, 5, 6), cold));
+
+/* Stops the parse with a JSON error after json[0..at): "invalid JSON at line L column C: what
+ * near 'token'", the token quoted only if short. Returns 0, which cancels yajl. */
+static int json_error(struct parser *p, size_t at, const char *tok, size_t toklen, const char *fmt,
+                      ...)
+{
+    char what[128];
     va_list ap;
     va_start(ap, fmt);
-    vfail(err, errlen, code, fmt, ap);
+    vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return code;
+    size_t line = 1, column = 0;
+    for (size_t i = 0; i < at; i++) {
+        if (p->json[i] == '\n')
+            line++, column = 0;
+        else if (((unsigned char)p->json[i] & 0xC0) != 0x80)
+            column++;
+    }
+    int near = toklen > 0 && toklen <= NEAR_MAX;
+    p->rc = fail(p->err, p->errlen, LB_EINVAL, "invalid JSON at line %zu column %zu: %s%s%.*s%s",
+                 line, column, what, near ? " near '" : "", near ? (int)toklen : 0, near ? tok : "",
+                 near ? "'" : "");
+    return 0;
+}
+
+static int out_of_memory(struct parser *p)
+{
+    p->rc = fail(p->err, p->errlen, LB_ENOMEM, "out of memory while parsing JSON");
+    return 0;
 }
 
 /* Makes room for n more bytes in v; -1 when out of memory. */
@@ -197,15 +240,19 @@ static inline void *vec_push(struct vec *v, size_t n)
 {
     if (n > v->cap - v->len && vec_grow(v, n) != 0)
         return NULL;
-    void *at = v->data + v->len;
     v->len += n;
-    return at;
+    return v->data + v->len - n;
 }
 
-static void vec_free(struct vec *v)
+/* Copies s[0..len) to the arena; -1 when out of memory. */
+static int keep(struct parser *p, const void *s, size_t len, struct span *out)
 {
-    if (v->data != v->stack)
-        free(v->data);
+    char *copy = vec_push(&p->arena, len);
+    if (!copy)
+        return -1;
+    memcpy(copy, s, len);
+    *out = (struct span){(size_t)(copy - p->arena.data), len};
+    return 0;
 }
 
 static const char *text(const struct parser *p, struct span s)
@@ -217,30 +264,6 @@ static size_t record_count(const struct parser *p)
 {
     return p->records.len / sizeof(struct pending);
 }
-
-static int field_lookup(const unsigned char *key, size_t len)
-{
-    for (int i = 0; i < F_COUNT; i++)
-        if (fields[i].len == len && fields[i].name[0] == key[0] &&
-            (len == 1 || fields[i].name[1] == key[1]) &&
-            (len <= 2 || memcmp(fields[i].name, key, len) == 0))
-            return i;
-    return -1;
-}
-
-/* Character classes: letters and digits; a name's characters (RFC 8428 §4.5.1: A-Z a-z 0-9
- * - : . / _); base64url's. */
-enum { ALNUM = 1, NAME = 2, B64 = 4 };
-static const unsigned char char_class[256] = {
-    ['0' ... '9'] = ALNUM | NAME | B64,
-    ['A' ... 'Z'] = ALNUM | NAME | B64,
-    ['a' ... 'z'] = ALNUM | NAME | B64,
-    ['-'] = NAME | B64,
-    ['_'] = NAME | B64,
-    [':'] = NAME,
-    ['.'] = NAME,
-    ['/'] = NAME,
-};
 
 /* Index of the first byte of s[0..len) not in class c, or len. */
 static size_t first_bad(const char *s, size_t len, unsigned c)
@@ -275,70 +298,11 @@ static void quote(char *buf, const char *a, size_t alen, const char *b, size_t b
     buf[o] = '\0';
 }
 
-/* Where yajl is in the input: just past the token it has read. */
-static size_t here(const struct parser *p)
-{
-    return p->finishing ? p->len : yajl_get_bytes_consumed(p->yajl);
-}
-
-static int json_error(struct parser *p, size_t at, const char *tok, size_t toklen, const char *fmt,
-                      ...) __attribute__((format(printf, 5, 6), cold));
-
-/* Stops the parse with a JSON error after json[0..at): "invalid JSON at line L column C: what
- * near 'token'" (the token quoted only when short). Returns 0, which cancels yajl. */
-static int json_error(struct parser *p, size_t at, const char *tok, size_t toklen, const char *fmt,
-                      ...)
-{
-    char what[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-
-    size_t line = 1, column = 0;
-    for (size_t i = 0; i < at; i++) {
-        unsigned char c = (unsigned char)p->json[i];
-        if (c == '\n') {
-            line++;
-            column = 0;
-        } else if ((c & 0xC0) != 0x80) {
-            column++;
-        }
-    }
-    int near = toklen > 0 && toklen <= NEAR_MAX;
-    p->rc = fail(p->err, p->errlen, LB_EINVAL, "invalid JSON at line %zu column %zu: %s%s%.*s%s",
-                 line, column, what, near ? " near '" : "", near ? (int)toklen : 0, near ? tok : "",
-                 near ? "'" : "");
-    return 0;
-}
-
-static int senml_error(struct parser *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3), cold));
-
-/* Records a SenML error unless an error came first. The parse goes on, checking the JSON,
- * since a JSON error later in the text is the one to report. Returns LB_EINVAL. */
-static int senml_error(struct parser *p, const char *fmt, ...)
-{
-    if (p->rc == 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        p->rc = vfail(p->err, p->errlen, LB_EINVAL, fmt, ap);
-        va_end(ap);
-    }
-    return LB_EINVAL;
-}
-
-static int out_of_memory(struct parser *p)
-{
-    p->rc = fail(p->err, p->errlen, LB_ENOMEM, "out of memory while parsing JSON");
-    return 0;
-}
-
-/* The string token just read, as written, quotes included: stores its start and returns its
- * length. It ends where yajl is; it starts at the first quote before that not escaped. */
+/* The string token just read as written, quotes included: stores its start, returns its
+ * length. It ends where yajl is, and starts at the first quote before that not escaped. */
 static size_t raw_string(const struct parser *p, const char **start)
 {
-    size_t end = here(p), i = end - 1; /* the closing quote */
+    size_t end = here(p), i = end - 1;
     while (i > 0) {
         if (p->json[--i] != '"')
             continue;
@@ -352,35 +316,23 @@ static size_t raw_string(const struct parser *p, const char **start)
     return end - i;
 }
 
-/* Length of the UTF-8 character at s[0..n) if valid (RFC 3629: shortest form, no surrogates,
- * at most U+10FFFF), else 0. yajl checks only the shape of a sequence; jansson checked this. */
-static size_t utf8_length(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : s[0] < 0xF5 ? 4 : 0;
-    uint32_t cp = s[0] & (0x7F >> len);
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
-/* Index of the first byte of s[0..n) that does not start a valid UTF-8 character, or n. */
+/* Index of the first byte of s[0..n) that does not start a valid UTF-8 character (RFC 3629:
+ * shortest form, no surrogates, at most U+10FFFF), or n. yajl checks only a sequence's shape. */
 static size_t utf8_bad(const unsigned char *s, size_t n)
 {
-    size_t i = 0, k;
-    while (i < n) {
-        if (s[i] < 0x80)
-            i++;
-        else if ((k = utf8_length(s + i, n - i)) != 0)
-            i += k;
-        else
+    for (size_t i = 0, len; i < n; i += len) {
+        uint32_t c = s[i];
+        len = c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+        if (len == 0 || len > n - i)
+            return i;
+        c &= 0x7F >> len;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return i;
+            c = c << 6 | (s[i + k] & 0x3F);
+        }
+        if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10FFFF ||
+            (c >= 0xD800 && c <= 0xDFFF))
             return i;
     }
     return n;
@@ -394,9 +346,9 @@ static unsigned hex4(const char *s)
     return v;
 }
 
-/* Checks the \u escapes of the string token t[0..n), quotes included, whose syntax yajl has
- * checked: a high surrogate must be followed by a low one and a low one must follow a high one
- * (yajl would decode them to '?' or to a wrong character). */
+/* Checks the \u escapes of string token t[0..n), quotes included, whose syntax yajl checked: a
+ * high surrogate must be followed by a low one, which must not come alone (yajl would decode
+ * either to '?' or to a wrong character). */
 static int check_escapes(struct parser *p, const char *t, size_t n)
 {
     for (size_t i = 1; i + 1 < n; i++) {
@@ -418,19 +370,13 @@ static int check_escapes(struct parser *p, const char *t, size_t n)
 }
 
 /* jansson's rules for a string (value or key) that yajl lacks: strict UTF-8, then surrogate
- * escapes in pairs. s[0..len) is the decoded text; without escapes, it is the token as written. */
+ * escapes in pairs. s[0..len) is yajl's decoded text, which is the token if it has no escape. */
 static int check_string(struct parser *p, const unsigned char *s, size_t len)
 {
-    const char *raw;
-    size_t rlen, bad;
-    if (!p->escapes) {
-        if ((bad = utf8_bad(s, len)) == len)
-            return 1;
-        raw = p->json + here(p) - len - 2;
-        rlen = len + 2;
-    } else {
-        rlen = raw_string(p, &raw);
-    }
+    if (!p->escapes && utf8_bad(s, len) == len)
+        return 1;
+    const char *raw = p->json + here(p) - len - 2; /* the token, when it has no escape */
+    size_t rlen = p->escapes ? raw_string(p, &raw) : len + 2, bad;
     if ((bad = utf8_bad((const unsigned char *)raw, rlen)) < rlen)
         return json_error(p, (size_t)(raw - p->json) + bad, raw, bad, "unable to decode byte 0x%x",
                           (unsigned char)raw[bad]);
@@ -445,52 +391,45 @@ static int key_error(struct parser *p, const char *what)
     return json_error(p, here(p), tok, toklen, "%s", what);
 }
 
-static size_t key_hash(const struct keyset *ks, size_t map, const unsigned char *s, size_t len)
+/* Doubles the key set; -1 when out of memory. */
+static int keys_grow(struct parser *p)
 {
-    uint64_t h = 0xcbf29ce484222325u ^ ks->seed ^ map * 0x9E3779B97F4A7C15u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ s[i]) * 0x100000001b3u;
-    return (size_t)(h ^ h >> 29);
-}
-
-static int key_grow(struct keyset *ks)
-{
-    size_t cap = ks->cap ? ks->cap * 2 : 64;
+    size_t cap = p->keys_cap ? p->keys_cap * 2 : 64;
     struct key *slot = cap <= SIZE_MAX / sizeof *slot ? calloc(cap, sizeof *slot) : NULL;
     if (!slot)
         return -1;
-    for (size_t i = 0; i < ks->cap; i++) {
-        if (ks->slot[i].map == 0)
-            continue;
-        size_t j = ks->slot[i].hash & (cap - 1);
-        while (slot[j].map != 0)
+    for (size_t i = 0; i < p->keys_cap; i++) {
+        size_t j = p->keys[i].hash & (cap - 1);
+        while (p->keys[i].map != 0 && slot[j].map != 0)
             j = (j + 1) & (cap - 1);
-        slot[j] = ks->slot[i];
+        if (p->keys[i].map != 0)
+            slot[j] = p->keys[i];
     }
-    free(ks->slot);
-    ks->slot = slot;
-    ks->cap = cap;
+    free(p->keys);
+    p->keys = slot;
+    p->keys_cap = cap;
     return 0;
 }
 
 /* Adds key s[0..len) of the innermost open object: 1 if new, 0 if a duplicate, -1 when out of
- * memory. */
+ * memory. The hash (FNV-1a) is seeded with the stack's address, against flooding. */
 static int key_add(struct parser *p, const unsigned char *s, size_t len)
 {
-    struct keyset *ks = &p->keys;
     size_t map = *(size_t *)(p->open_maps.data + p->open_maps.len - sizeof(size_t));
-    if (2 * (ks->used + 1) > ks->cap && key_grow(ks) != 0)
+    uint64_t h = 0xcbf29ce484222325u ^ (uintptr_t)p ^ map * 0x9E3779B97F4A7C15u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ s[i]) * 0x100000001b3u;
+    size_t hash = (size_t)(h ^ h >> 29);
+    if (2 * (p->keys_used + 1) > p->keys_cap && keys_grow(p) != 0)
         return -1;
-    size_t hash = key_hash(ks, map, s, len);
-    for (size_t i = hash & (ks->cap - 1);; i = (i + 1) & (ks->cap - 1)) {
-        struct key *k = &ks->slot[i];
+    for (size_t i = hash & (p->keys_cap - 1);; i = (i + 1) & (p->keys_cap - 1)) {
+        struct key *k = &p->keys[i];
+        struct span copy;
         if (k->map == 0) {
-            char *copy = vec_push(&p->arena, len);
-            if (!copy)
+            if (keep(p, s, len, &copy) != 0)
                 return -1;
-            memcpy(copy, s, len);
-            *k = (struct key){map, hash, (size_t)(copy - p->arena.data), len};
-            ks->used++;
+            *k = (struct key){map, hash, copy.off, len};
+            p->keys_used++;
             return 1;
         }
         if (k->map == map && k->hash == hash && k->len == len &&
@@ -504,60 +443,47 @@ static int key_add(struct parser *p, const unsigned char *s, size_t len)
 static int check_name(struct parser *p, const struct pending *q, size_t i)
 {
     const char *bn = text(p, q->bn), *n = text(p, q->n);
-    size_t bn_len = q->bn.len, n_len = q->n.len;
+    size_t bn_len = q->bn.len, n_len = q->n.len, bad;
     char quoted[QUOTE_MAX + 4];
     if (bn_len + n_len == 0)
         return senml_error(p, "record %zu: no name ('bn' and 'n' are absent or empty)", i);
-    if (!(char_class[(unsigned char)(bn_len ? bn[0] : n[0])] & ALNUM)) {
-        quote(quoted, bn, bn_len, n, n_len);
+    int alnum_first = char_class[(unsigned char)(bn_len ? bn[0] : n[0])] & ALNUM;
+    if (alnum_first && (bad = first_bad(n, n_len, NAME)) == n_len)
+        return 0;
+    quote(quoted, bn, bn_len, n, n_len);
+    if (!alnum_first)
         return senml_error(p, "record %zu: name '%s' must start with a letter or a digit", i,
                            quoted);
-    }
-    size_t bad = first_bad(n, n_len, NAME);
-    if (bad < n_len) {
-        quote(quoted, bn, bn_len, n, n_len);
-        return senml_error(p, "record %zu: name '%s' has a character not allowed (position %zu)", i,
-                           quoted, bn_len + bad);
-    }
-    return 0;
+    return senml_error(p, "record %zu: name '%s' has a character not allowed (position %zu)", i,
+                       quoted, bn_len + bad);
 }
-
-#define HAS(f, id) ((f)->seen & (1u << (id)))
 
 /* Applies the base fields record i defines (bver, bn, bt, bu, bv, bs). */
 static int update_base(struct parser *p, size_t i)
 {
     const struct record_in *f = &p->cur;
     struct base *b = &p->base;
-    if (HAS(f, F_BVER)) {
-        double ver = f->num[F_BVER];
-        if (!(ver >= 1 && ver == floor(ver)))
-            return senml_error(p, "record %zu: 'bver' must be a positive integer", i);
-        if (ver > SENML_VERSION)
-            return senml_error(p,
-                               "record %zu: 'bver' %g is newer than this reader understands (%d)",
-                               i, ver, SENML_VERSION);
-    }
+    double ver = f->num[F_BVER];
+    if (HAS(f, F_BVER) && !(ver >= 1 && ver == floor(ver)))
+        return senml_error(p, "record %zu: 'bver' must be a positive integer", i);
+    if (HAS(f, F_BVER) && ver > SENML_VERSION)
+        return senml_error(p, "record %zu: 'bver' %g is newer than this reader understands (%d)", i,
+                           ver, SENML_VERSION);
     if (HAS(f, F_BN)) {
         b->bn = f->str[F_BN];
-        const char *bn = text(p, b->bn);
-        size_t bad = first_bad(bn, b->bn.len, NAME);
+        size_t bad = first_bad(text(p, b->bn), b->bn.len, NAME);
+        char quoted[QUOTE_MAX + 4];
         if (bad < b->bn.len) {
-            char quoted[QUOTE_MAX + 4];
-            quote(quoted, bn, b->bn.len, NULL, 0);
+            quote(quoted, text(p, b->bn), b->bn.len, NULL, 0);
             return senml_error(
                 p, "record %zu: base name '%s' has a character not allowed (position %zu)", i,
                 quoted, bad);
         }
     }
-    if (HAS(f, F_BU))
-        b->bu = f->str[F_BU];
-    if (HAS(f, F_BT))
-        b->bt = f->num[F_BT];
-    if (HAS(f, F_BV))
-        b->bv = f->num[F_BV];
-    if (HAS(f, F_BS))
-        b->bs = f->num[F_BS];
+    b->bu = HAS(f, F_BU) ? f->str[F_BU] : b->bu;
+    b->bt = HAS(f, F_BT) ? f->num[F_BT] : b->bt;
+    b->bv = HAS(f, F_BV) ? f->num[F_BV] : b->bv;
+    b->bs = HAS(f, F_BS) ? f->num[F_BS] : b->bs;
     return 0;
 }
 
@@ -565,24 +491,21 @@ static int update_base(struct parser *p, size_t i)
  * vd, and a value or a sum). */
 static int resolve_value(struct parser *p, size_t i, struct pending *q)
 {
-    static const enum field value_fields[] = {F_V, F_VS, F_VB, F_VD};
+    static const int value_fields[] = {F_V, F_VS, F_VB, F_VD};
     const struct record_in *f = &p->cur;
-    lb_senml_record *r = &q->rec;
     unsigned values = f->seen & (1u << F_V | 1u << F_VS | 1u << F_VB | 1u << F_VD);
-
     if (values & (values - 1)) {
         char present[sizeof "v, vs, vb, vd"] = "";
         for (size_t k = 0, n = 0; k < 4; k++) {
-            if (!HAS(f, value_fields[k]))
-                continue;
-            strcat(present, n++ ? ", " : "");
-            strcat(present, fields[value_fields[k]].name);
+            if (HAS(f, value_fields[k]))
+                strcat(strcat(present, n++ ? ", " : ""), fields[value_fields[k]].name);
         }
         return senml_error(p, "record %zu: more than one value field (%s)", i, present);
     }
     if (!values && !HAS(f, F_S))
         return senml_error(p, "record %zu: no value and no sum", i);
 
+    lb_senml_record *r = &q->rec;
     if (HAS(f, F_V)) {
         r->kind = LB_SENML_FLOAT;
         r->value = f->num[F_V] + p->base.bv;
@@ -591,23 +514,21 @@ static int resolve_value(struct parser *p, size_t i, struct pending *q)
     } else if (HAS(f, F_VB)) {
         r->kind = LB_SENML_BOOL;
         r->boolean = f->vb;
-    } else if (HAS(f, F_VS)) {
-        r->kind = LB_SENML_STRING;
-        q->str = f->str[F_VS];
-    } else if (HAS(f, F_VD)) {
-        r->kind = LB_SENML_DATA;
-        q->str = f->str[F_VD];
-        size_t bad = first_bad(text(p, q->str), q->str.len, B64);
-        if (bad < q->str.len)
-            return senml_error(p,
-                               "record %zu: 'vd' has a character not allowed in base64url "
-                               "without padding (position %zu)",
-                               i, bad);
-        if (q->str.len % 4 == 1)
-            return senml_error(p,
-                               "record %zu: 'vd' is not base64url (a length of %zu is impossible)",
-                               i, q->str.len);
+    } else if (HAS(f, F_VS) || HAS(f, F_VD)) {
+        r->kind = HAS(f, F_VS) ? LB_SENML_STRING : LB_SENML_DATA;
+        q->str = f->str[HAS(f, F_VS) ? F_VS : F_VD];
     }
+    if (r->kind != LB_SENML_DATA)
+        return 0;
+    size_t bad = first_bad(text(p, q->str), q->str.len, B64);
+    if (bad < q->str.len)
+        return senml_error(p,
+                           "record %zu: 'vd' has a character not allowed in base64url without "
+                           "padding (position %zu)",
+                           i, bad);
+    if (q->str.len % 4 == 1)
+        return senml_error(p, "record %zu: 'vd' is not base64url (a length of %zu is impossible)",
+                           i, q->str.len);
     return 0;
 }
 
@@ -619,20 +540,15 @@ static int resolve_record(struct parser *p, size_t i, struct pending *q)
     const struct base *b = &p->base;
     lb_senml_record *r = &q->rec;
     int rc;
-
     if ((rc = update_base(p, i)) != 0)
         return rc;
     memset(q, 0, sizeof *q);
     q->bn = b->bn;
     q->n = HAS(f, F_N) ? f->str[F_N] : no_string;
-    q->unit = q->str = no_string;
+    q->unit = HAS(f, F_U) ? f->str[F_U] : b->bu;
+    q->str = no_string;
     if ((rc = check_name(p, q, i)) != 0 || (rc = resolve_value(p, i, q)) != 0)
         return rc;
-
-    if (HAS(f, F_U))
-        q->unit = f->str[F_U];
-    else
-        q->unit = b->bu;
     if (HAS(f, F_S)) {
         r->has_sum = 1;
         r->sum = f->num[F_S] + b->bs;
@@ -645,27 +561,13 @@ static int resolve_record(struct parser *p, size_t i, struct pending *q)
         r->time += p->now;
     if (!isfinite(r->time))
         return senml_error(p, "record %zu: time is out of range", i);
-    if (HAS(f, F_UT)) {
-        r->has_update_time = 1;
-        r->update_time = f->num[F_UT];
-    }
+    r->has_update_time = HAS(f, F_UT) != 0;
+    r->update_time = HAS(f, F_UT) ? f->num[F_UT] : 0.0;
     return 0;
 }
 
-/* Adds the bytes of record q's strings (each with its NUL) to *total; -1 on overflow. */
-static int add_string_bytes(const struct pending *q, size_t *total)
-{
-    size_t need[] = {q->bn.len, q->n.len, 1, q->unit.off != NO_STRING ? q->unit.len + 1 : 0,
-                     q->str.off != NO_STRING ? q->str.len + 1 : 0};
-    for (size_t k = 0; k < sizeof need / sizeof need[0]; k++) {
-        if (need[k] > SIZE_MAX - *total)
-            return -1;
-        *total += need[k];
-    }
-    return 0;
-}
-
-/* A record's object has closed: checks, resolves and keeps it. */
+/* A record's object has closed: checks, resolves and keeps it, counting its strings' bytes
+ * (each with its NUL) for the pack. */
 static int finish_record(struct parser *p)
 {
     struct pending *q = vec_push(&p->records, sizeof *q);
@@ -673,9 +575,14 @@ static int finish_record(struct parser *p)
         return out_of_memory(p);
     if (resolve_record(p, record_count(p) - 1, q) != 0)
         return 1; /* a SenML error: read on, checking the JSON */
-    if (add_string_bytes(q, &p->string_bytes) != 0) {
-        p->rc = fail(p->err, p->errlen, LB_ENOMEM, "the pack's strings are too large");
-        return 0;
+    size_t need[] = {q->bn.len, q->n.len, 1, q->unit.off != NO_STRING ? q->unit.len + 1 : 0,
+                     q->str.off != NO_STRING ? q->str.len + 1 : 0};
+    for (size_t k = 0; k < sizeof need / sizeof need[0]; k++) {
+        if (need[k] > SIZE_MAX - p->string_bytes) {
+            p->rc = fail(p->err, p->errlen, LB_ENOMEM, "the pack's strings are too large");
+            return 0;
+        }
+        p->string_bytes += need[k];
     }
     return 1;
 }
@@ -684,9 +591,9 @@ enum { STOP, SKIP, KEEP }; /* what begin_value() says to do with a value */
 
 /* What every value goes through first: jansson's depth limit, then its place in the pack: the
  * pack itself (nest 0), a record (1) or the value of a record's field (2); deeper values are
- * only read through. tok[0..toklen) is the value's first token, for a message; NULL for a
- * string, which is found in the input if needed. Returns STOP (a JSON error), KEEP (the value
- * of a record's known field, of the right type) or SKIP. */
+ * only read through. tok[0..toklen) is the value's first token, for a message (NULL for a
+ * string, found in the input if needed). Returns STOP after a JSON error, KEEP for the value of
+ * a record's known field of the right type, else SKIP. */
 static inline int begin_value(struct parser *p, enum jtype t, const char *tok, size_t toklen)
 {
     if (p->nest == 2 && p->field >= 0 && t == fields[p->field].type)
@@ -696,6 +603,8 @@ static inline int begin_value(struct parser *p, enum jtype t, const char *tok, s
             toklen = raw_string(p, &tok);
         return json_error(p, here(p), tok, toklen, "maximum parsing depth reached");
     }
+    if (p->nest == 0)
+        p->end = here(p);
     if (p->rc != 0)
         return SKIP;
     if (p->nest == 0 && t != T_ARRAY)
@@ -723,9 +632,9 @@ static int on_boolean(void *ctx, int value)
 }
 
 /* Clinger's fast path, for the short numbers of most packs: when the digits make an integer m
- * below 2^53 and the decimal exponent e is within 22, m and 10^|e| are exact doubles and one
+ * below 2^53 and the decimal exponent e is within 22, m and 10^|e| are exact doubles, and one
  * multiplication or division rounds m * 10^e correctly, as strtod does. 0 if it does not apply.
- * s[0..len) has JSON's number grammar. */
+ * s[0..len) follows JSON's number grammar. */
 static int exact_double(const char *s, size_t len, double *out)
 {
     static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -757,26 +666,23 @@ static int exact_double(const char *s, size_t len, double *out)
     return 1;
 }
 
-/* Converts number text s[0..len), which yajl has checked against JSON's grammar, as jansson
- * did: strtod on a NUL-terminated copy, with the locale's decimal point in place of '.' should
- * the locale not use '.'. Short numbers take the exact fast path. 0 when out of memory. */
+/* Converts number text s[0..len) as jansson did: strtod on a NUL-terminated copy, with the
+ * locale's decimal point for '.' if the locale has another. Short numbers take the fast path
+ * (not where x87 registers would round twice). 0 when out of memory. */
 static int to_double(const char *s, size_t len, double *out)
 {
-    if (FLT_EVAL_METHOD == 0 && exact_double(s, len, out)) /* not with x87 double rounding */
+    char small[NUMBER_STACK], *end, *dot;
+    if (FLT_EVAL_METHOD == 0 && exact_double(s, len, out))
         return 1;
-    char small[NUMBER_STACK], *end;
     char *copy = len < sizeof small ? small : malloc(len + 1);
     if (!copy)
         return 0;
     memcpy(copy, s, len);
     copy[len] = '\0';
     *out = strtod(copy, &end);
-    if (end != copy + len) {
-        char *dot = strchr(copy, '.');
-        if (dot) {
-            *dot = *localeconv()->decimal_point;
-            *out = strtod(copy, &end);
-        }
+    if (end != copy + len && (dot = strchr(copy, '.')) != NULL) {
+        *dot = *localeconv()->decimal_point;
+        *out = strtod(copy, &end);
     }
     if (copy != small)
         free(copy);
@@ -789,8 +695,13 @@ static int on_number(void *ctx, const char *s, size_t len)
     double d;
     if (!to_double(s, len, &d))
         return out_of_memory(p);
-    if (isinf(d))
-        return json_error(p, here(p), s, len, "real number overflow");
+    if (isinf(d)) { /* jansson read the character after the number first: was it UTF-8? */
+        size_t at = here(p), rest = p->finishing ? 0 : p->len - at;
+        if (rest > 0 && utf8_bad((const unsigned char *)p->json + at, rest) == 0)
+            return json_error(p, at, s, len, "unable to decode byte 0x%x",
+                              (unsigned char)p->json[at]);
+        return json_error(p, at, s, len, "real number overflow");
+    }
     int place = begin_value(p, T_NUMBER, s, len);
     if (place == KEEP)
         p->cur.num[p->field] = d;
@@ -803,14 +714,9 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
     int place = p->plain || check_string(p, s, len) ? begin_value(p, T_STRING, NULL, 0) : STOP;
     if (place != STOP && p->escapes && memchr(s, '\0', len))
         return json_error(p, here(p), NULL, 0, "\\u0000 is not allowed in a string");
-    if (place == KEEP) {
-        char *copy = vec_push(&p->arena, len);
-        if (!copy)
-            return out_of_memory(p);
-        memcpy(copy, s, len);
-        p->cur.str[p->field] = (struct span){(size_t)(copy - p->arena.data), len};
-    }
-    return 1;
+    if (place == KEEP && keep(p, s, len, &p->cur.str[p->field]) != 0)
+        return out_of_memory(p);
+    return place != STOP;
 }
 
 static int on_start_map(void *ctx)
@@ -822,16 +728,15 @@ static int on_start_map(void *ctx)
     if (!id)
         return out_of_memory(p);
     *id = ++p->maps;
-    if (p->nest == 1) { /* a record */
+    if (p->nest++ == 1) { /* a record */
         p->cur.seen = 0;
         p->field = -1;
     }
-    p->nest++;
     return 1;
 }
 
-/* A key: duplicates refused (a record's known fields by a bit each, other keys in the key set),
- * then in a record, its field noted and a must-understand field (§4.4) refused. */
+/* A key: a duplicate refused (a record's known fields by their bits, other keys in the key
+ * set); in a record, its field noted, and a must-understand field (§4.4) refused. */
 static int on_map_key(void *ctx, const unsigned char *key, size_t len)
 {
     struct parser *p = ctx;
@@ -839,14 +744,16 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len)
         return 0;
     if (p->escapes && memchr(key, '\0', len))
         return key_error(p, "NUL byte in object key not supported");
-    int k = p->nest == 2 ? field_lookup(key, len) : -1;
+    int k = -1;
+    for (int i = 0; p->nest == 2 && i < F_COUNT && k < 0; i++)
+        if (fields[i].len == len && fields[i].name[0] == key[0] &&
+            (len == 1 || fields[i].name[1] == key[1]) &&
+            (len <= 2 || memcmp(fields[i].name, key, len) == 0))
+            k = i;
     int fresh = k >= 0 ? !HAS(&p->cur, k) : key_add(p, key, len);
-    if (fresh < 0)
-        return out_of_memory(p);
-    if (!fresh)
-        return key_error(p, "duplicate object key");
-    if (k >= 0)
-        p->cur.seen |= 1u << k;
+    if (fresh <= 0)
+        return fresh < 0 ? out_of_memory(p) : key_error(p, "duplicate object key");
+    p->cur.seen |= k >= 0 ? 1u << k : 0;
     p->field = k;
     if (p->nest == 2 && k < 0 && len > 0 && key[len - 1] == '_') {
         char quoted[QUOTE_MAX + 4];
@@ -861,8 +768,9 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len)
 static int on_end_map(void *ctx)
 {
     struct parser *p = ctx;
-    p->nest--;
     p->open_maps.len -= sizeof(size_t);
+    if (--p->nest == 0)
+        p->end = here(p);
     return p->nest == 1 && p->rc == 0 ? finish_record(p) : 1;
 }
 
@@ -878,15 +786,18 @@ static int on_start_array(void *ctx)
 static int on_end_array(void *ctx)
 {
     struct parser *p = ctx;
-    if (--p->nest == 0 && record_count(p) == 0)
-        senml_error(p, "the pack is empty (an array with no records)");
+    if (--p->nest == 0) {
+        p->end = here(p);
+        if (record_count(p) == 0)
+            senml_error(p, "the pack is empty (an array with no records)");
+    }
     return 1;
 }
 
 static const yajl_callbacks callbacks = {
     .yajl_null = on_null,
     .yajl_boolean = on_boolean,
-    .yajl_number = on_number, /* all numbers as text, so none is refused for size */
+    .yajl_number = on_number, /* every number as text: none is refused for its size */
     .yajl_string = on_string,
     .yajl_start_map = on_start_map,
     .yajl_map_key = on_map_key,
@@ -895,20 +806,26 @@ static const yajl_callbacks callbacks = {
     .yajl_end_array = on_end_array,
 };
 
-/* Reports yajl's own error, e.g. "parse error: premature EOF", as "premature EOF". */
+/* Reports yajl's own error: "parse error: premature EOF\n" as "premature EOF". */
 static void yajl_failed(struct parser *p)
 {
     unsigned char *msg = yajl_get_error(p->yajl, 0, NULL, 0);
     const char *what = msg ? (const char *)msg : "syntax error";
     const char *colon = strstr(what, ": ");
-    if (colon)
-        what = colon + 2;
+    what = colon ? colon + 2 : what;
     int n = (int)strcspn(what, "\n");
-    if (n > 0 && what[n - 1] == '.')
-        n--;
-    json_error(p, here(p), NULL, 0, "%.*s", n, what);
+    json_error(p, here(p), NULL, 0, "%.*s", n > 0 && what[n - 1] == '.' ? n - 1 : n, what);
     if (msg)
         yajl_free_error(p->yajl, msg);
+}
+
+/* Whether json[0..len) is only JSON whitespace (or nothing). */
+static int is_blank(const char *json, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (json[i] != ' ' && json[i] != '\t' && json[i] != '\n' && json[i] != '\r')
+            return 0;
+    return 1;
 }
 
 static int is_ascii(const char *s, size_t n)
@@ -924,9 +841,8 @@ static int is_ascii(const char *s, size_t n)
     return (any & 0x8080808080808080u) == 0;
 }
 
-/* Runs yajl over json[0..len); p->rc then holds the first error, if any. yajl takes \v and \f
- * for whitespace and jansson did not, so yajl reads only up to the first of them, if any, and
- * the error is there. */
+/* Runs yajl over json[0..len); p->rc then holds the first error, if any. yajl would skip \v and
+ * \f as whitespace, so it reads only up to the first of them, where the error is. */
 static void run_yajl(struct parser *p, size_t len)
 {
     const char *vt = memchr(p->json, '\v', len), *ff = memchr(p->json, '\f', len);
@@ -934,10 +850,7 @@ static void run_yajl(struct parser *p, size_t len)
     p->len = cut ? (size_t)(cut - p->json) : len;
     p->escapes = memchr(p->json, '\\', p->len) != NULL;
     p->plain = !p->escapes && is_ascii(p->json, p->len);
-    p->keys.seed = (size_t)(uintptr_t)p; /* varies with the stack's address, against flooding */
-
-    p->yajl = yajl_alloc(&callbacks, NULL, p);
-    if (!p->yajl) {
+    if (!(p->yajl = yajl_alloc(&callbacks, NULL, p))) {
         out_of_memory(p);
         return;
     }
@@ -952,17 +865,18 @@ static void run_yajl(struct parser *p, size_t len)
     }
     if (status == yajl_status_error)
         yajl_failed(p);
+    else if (status == yajl_status_ok && !is_blank(p->json + p->end, p->len - p->end))
+        json_error(p, p->len, NULL, 0, "trailing garbage"); /* a token cut short: yajl misses it */
     yajl_free(p->yajl);
 }
 
-/* Copies a[0..alen) then b[0..blen) and a NUL to *dst, and moves *dst past them. */
+/* Copies a[0..alen) then b[0..blen) and a NUL to *dst, and moves *dst past them. a and b are
+ * never NULL (an absent string is ""). */
 static char *copy_string(char **dst, const char *a, size_t alen, const char *b, size_t blen)
 {
     char *s = *dst;
-    if (alen)
-        memcpy(s, a, alen);
-    if (blen)
-        memcpy(s + alen, b, blen);
+    memcpy(s, a, alen);
+    memcpy(s + alen, b, blen);
     s[alen + blen] = '\0';
     *dst = s + alen + blen + 1;
     return s;
@@ -977,8 +891,8 @@ struct pack_mem {
 
 /* Two allocations, the pack with its records and the strings, whatever the pack's size. Two
  * rather than one: a 10-record pack in one block passes 1 KiB, where glibc's malloc
- * consolidates its free lists; its two halves do not (with jansson's many small frees before
- * it, that was worth 15% more packs/s). NULL when out of memory. */
+ * consolidates its free lists (with jansson's many small frees before it, two blocks were
+ * worth 15% more packs/s). NULL when out of memory. */
 static lb_senml_pack *build_pack(const struct parser *p)
 {
     const struct pending *pend = (const struct pending *)p->records.data;
@@ -1008,15 +922,6 @@ static lb_senml_pack *build_pack(const struct parser *p)
     return &mem->pub;
 }
 
-/* Whether json[0..len) is only JSON whitespace (or nothing). */
-static int is_blank(const char *json, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (json[i] != ' ' && json[i] != '\t' && json[i] != '\n' && json[i] != '\r')
-            return 0;
-    return 1;
-}
-
 int lb_senml_parse(const char *json, size_t len, double now, lb_senml_pack **out, char *err,
                    size_t errlen)
 {
@@ -1030,9 +935,9 @@ int lb_senml_parse(const char *json, size_t len, double now, lb_senml_pack **out
         .errlen = errlen,
         .field = -1,
         .base = {.bn = no_string, .bu = no_string},
-        .records = VEC_ON(record_stack),
-        .arena = VEC_ON(arena_stack),
-        .open_maps = VEC_ON(map_stack),
+        .records = {(char *)record_stack, (char *)record_stack, 0, sizeof record_stack},
+        .arena = {arena_stack, arena_stack, 0, sizeof arena_stack},
+        .open_maps = {(char *)map_stack, (char *)map_stack, 0, sizeof map_stack},
     };
 
     if (err && errlen > 0)
@@ -1049,10 +954,13 @@ int lb_senml_parse(const char *json, size_t len, double now, lb_senml_pack **out
     if (p.rc == 0 && !(*out = build_pack(&p)))
         p.rc = fail(err, errlen, LB_ENOMEM, "out of memory for a pack of %zu records",
                     record_count(&p));
-    vec_free(&p.records);
-    vec_free(&p.arena);
-    vec_free(&p.open_maps);
-    free(p.keys.slot);
+    if (p.records.data != p.records.stack)
+        free(p.records.data);
+    if (p.arena.data != p.arena.stack)
+        free(p.arena.data);
+    if (p.open_maps.data != p.open_maps.stack)
+        free(p.open_maps.data);
+    free(p.keys);
     return p.rc;
 }
 

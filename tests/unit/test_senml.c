@@ -589,6 +589,114 @@ static void test_free_null_is_noop(void **state)
     lb_senml_pack_free(NULL);
 }
 
+/* jansson refused a repeated key in any object, known field or not, at any depth; so must the
+ * streaming parser. The same key in two different objects is fine. */
+static void test_duplicate_keys_refused_in_any_object(void **state)
+{
+    (void)state;
+    expect_error("[{\"n\":\"a\",\"v\":1,\"foo\":1,\"foo\":2}]", "duplicate object key");
+    expect_error("[{\"n\":\"a\",\"v\":1,\"x\":{\"a\":1,\"b\":{\"a\":1},\"a\":2}}]",
+                 "duplicate object key");
+    expect_error("[{\"n\":\"a\",\"\\u006e\":\"b\",\"v\":1}]", "duplicate object key");
+    expect_error("{\"a\":1,\"a\":2}", "duplicate object key");
+    lb_senml_pack_free(
+        parse_ok("[{\"n\":\"a\",\"v\":1,\"x\":{\"k\":1},\"y\":[{\"k\":1},{\"k\":2}]},"
+                 "{\"n\":\"b\",\"v\":2,\"x\":{\"k\":1}}]"));
+}
+
+/* A JSON error anywhere in the text is reported rather than a SenML error before it. */
+static void test_json_error_wins_over_earlier_senml_error(void **state)
+{
+    (void)state;
+    expect_error("[{\"n\":\"a\"},{\"n\":\"b\",\"v\":1,\"x\":[1e400]}]", "real number overflow");
+    expect_error("[{\"v\":\"x\"},{\"n\":\"b\",\"v\":1,\"v\":2}]", "duplicate object key");
+    expect_error("{\"n\":\"a\"} x", "invalid JSON");
+}
+
+/* UTF-8 is checked strictly (no overlong forms, surrogates or code points past U+10FFFF), and
+ * escaped surrogates must pair. */
+static void test_strict_utf8_and_surrogates(void **state)
+{
+    (void)state;
+    expect_error("[{\"n\":\"a\",\"vs\":\"\xc0\x80\"}]", "invalid JSON at line 1 column 16");
+    expect_error("[{\"n\":\"a\",\"vs\":\"\xed\xa0\x80\"}]", "invalid JSON");
+    expect_error("[{\"n\":\"a\",\"vs\":\"\xf4\x90\x80\x80\"}]", "invalid JSON");
+    expect_error("[{\"n\":\"a\",\"v\":1,\"\xc1\xbf\":1}]", "invalid JSON");
+    expect_error("[{\"n\":\"a\",\"vs\":\"x\\udc00\"}]", "invalid Unicode '\\uDC00'");
+    expect_error("[{\"n\":\"a\",\"vs\":\"\\ud800\\u0041\"}]", "invalid Unicode '\\uD800\\u0041'");
+    lb_senml_pack *p = parse_ok("[{\"n\":\"a\",\"vs\":\"\\ud83d\\ude00 \xf0\x9f\x98\x80\"}]");
+    assert_string_equal(p->records[0].string, "\xf0\x9f\x98\x80 \xf0\x9f\x98\x80");
+    lb_senml_pack_free(p);
+}
+
+/* Only space, tab, CR and LF separate tokens; and a token cut short after the pack is refused. */
+static void test_only_json_whitespace_and_nothing_after(void **state)
+{
+    (void)state;
+    expect_error("[\f{\"n\":\"a\",\"v\":1}]", "invalid JSON at line 1 column 2");
+    expect_error("[{\"n\":\"a\",\"v\":1}]\v", "invalid JSON");
+    expect_error("[{\"n\":\"a\",\"v\":1}] \"ab", "invalid JSON");
+    expect_error("[{\"n\":\"a\",\"v\":1}] tru", "invalid JSON");
+    expect_error("[{\"n\":\"a\",\"v\":1}] 5", "invalid JSON");
+    lb_senml_pack_free(parse_ok(" \r\n\t[{\"n\":\"a\",\"v\":1}] \r\n\t"));
+}
+
+/* Unknown fields may nest up to jansson's limit of 2048 levels in all. */
+static void test_nesting_limit_is_2048_levels(void **state)
+{
+    (void)state;
+    for (int depth = 2046; depth <= 2047; depth++) {
+        size_t cap = 64 + 2 * (size_t)depth, o = 0;
+        char *json = malloc(cap);
+        assert_non_null(json);
+        o += (size_t)snprintf(json, cap, "[{\"n\":\"a\",\"v\":1,\"x\":");
+        memset(json + o, '[', (size_t)depth);
+        memset(json + o + depth, ']', (size_t)depth);
+        o += 2 * (size_t)depth;
+        o += (size_t)snprintf(json + o, cap - o, "}]");
+        if (depth == 2046)
+            lb_senml_pack_free(parse_ok(json));
+        else
+            expect_error(json, "maximum parsing depth reached");
+        free(json);
+    }
+}
+
+/* Numbers convert exactly as strtod converts them (the short ones take a fast path). */
+static void test_numbers_convert_as_strtod(void **state)
+{
+    (void)state;
+    static const char *const numbers[] = {
+        "0.1",
+        "20.5",
+        "-31.75",
+        "1.320067464e+09",
+        "9007199254740993",
+        "9007199254740992e-22",
+        "123456789012345678e-5",
+        "1e22",
+        "1E+23",
+        "0.30000000000000004",
+        "-0.0",
+        "4.9e-324",
+        "2.2250738585072014e-308",
+        "1.7976931348623157e308",
+        "1e-22",
+        "7e-23",
+        "0.000001",
+    };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        char json[128];
+        snprintf(json, sizeof json, "[{\"n\":\"a\",\"v\":1,\"ut\":%s}]", numbers[i]);
+        lb_senml_pack *p = parse_ok(json); /* ut is kept as given, with nothing added */
+        double want = strtod(numbers[i], NULL);
+        if (memcmp(&p->records[0].update_time, &want, sizeof want) != 0)
+            fail_msg("%s became %.17g, strtod gives %.17g", numbers[i], p->records[0].update_time,
+                     want);
+        lb_senml_pack_free(p);
+    }
+}
+
 /* Bad packs: each must fail with LB_EINVAL and an error containing the text given. */
 static const struct {
     const char *json;
@@ -714,6 +822,12 @@ int main(void)
         cmocka_unit_test(test_null_input_with_length_refused),
         cmocka_unit_test(test_free_null_is_noop),
         cmocka_unit_test(test_bad_packs_refused),
+        cmocka_unit_test(test_duplicate_keys_refused_in_any_object),
+        cmocka_unit_test(test_json_error_wins_over_earlier_senml_error),
+        cmocka_unit_test(test_strict_utf8_and_surrogates),
+        cmocka_unit_test(test_only_json_whitespace_and_nothing_after),
+        cmocka_unit_test(test_nesting_limit_is_2048_levels),
+        cmocka_unit_test(test_numbers_convert_as_strtod),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
