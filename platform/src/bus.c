@@ -33,9 +33,11 @@ struct lb_bus {
     atomic_int closing; /* no "disconnected" warnings for a close we asked for */
     pthread_t flusher;
     int flusher_started;
-    pthread_mutex_t flush_lock;
+    pthread_mutex_t flush_lock; /* also guards closed below */
     pthread_cond_t flush_cond;
     atomic_int flush_wanted;
+    int opened; /* connections made, and of them */
+    int closed; /* those cnats reported closed: its last callback for a connection */
 };
 
 struct lb_bus_sub {
@@ -93,6 +95,17 @@ static void on_reconnected(natsConnection *nc, void *closure)
            conn_label(closure, nc), url);
 }
 
+/* cnats calls this on its callback thread after the connection's other callbacks; the bus
+ * may be freed only after both connections reported it. */
+static void on_closed(natsConnection *nc, void *closure)
+{
+    lb_bus *bus = closure;
+    pthread_mutex_lock(&bus->flush_lock);
+    bus->closed++;
+    pthread_cond_broadcast(&bus->flush_cond);
+    pthread_mutex_unlock(&bus->flush_lock);
+}
+
 static natsStatus connect_one(lb_bus *bus, const char *url, const char *name, int asap,
                               int timeout_ms, natsConnection **out)
 {
@@ -116,10 +129,17 @@ static natsStatus connect_one(lb_bus *bus, const char *url, const char *name, in
         s = natsOptions_SetDisconnectedCB(opts, on_disconnected, bus);
     if (s == NATS_OK)
         s = natsOptions_SetReconnectedCB(opts, on_reconnected, bus);
+    if (s == NATS_OK)
+        s = natsOptions_SetClosedCB(opts, on_closed, bus);
     /* The first connection is retried until timeout_ms by the caller. */
     if (s == NATS_OK)
         s = natsConnection_Connect(out, opts);
     natsOptions_Destroy(opts);
+    if (s == NATS_OK) {
+        pthread_mutex_lock(&bus->flush_lock);
+        bus->opened++;
+        pthread_mutex_unlock(&bus->flush_lock);
+    }
     return s;
 }
 
@@ -167,6 +187,8 @@ lb_bus *lb_bus_connect(const char *url, const char *name, int timeout_ms, char *
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    pthread_mutex_init(&bus->flush_lock, NULL);
+    pthread_cond_init(&bus->flush_cond, NULL);
     long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     natsStatus s;
     for (;;) {
@@ -180,8 +202,6 @@ lb_bus *lb_bus_connect(const char *url, const char *name, int timeout_ms, char *
         struct timespec pause = {0, 10 * 1000000};
         nanosleep(&pause, NULL);
     }
-    pthread_mutex_init(&bus->flush_lock, NULL);
-    pthread_cond_init(&bus->flush_cond, NULL);
     if (s == NATS_OK) {
         bus->flusher_started = pthread_create(&bus->flusher, NULL, flusher_main, bus) == 0;
         if (!bus->flusher_started)
@@ -206,10 +226,22 @@ void lb_bus_close(lb_bus *bus)
         pthread_mutex_unlock(&bus->flush_lock);
         pthread_join(bus->flusher, NULL);
     }
-    pthread_mutex_destroy(&bus->flush_lock);
-    pthread_cond_destroy(&bus->flush_cond);
+    /* Close, then wait (2 s at most) for cnats' closed callbacks: until then its callback
+     * thread may still run on_disconnected with this bus. */
+    natsConnection_Close(bus->nc);
+    natsConnection_Close(bus->fast);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 2;
+    pthread_mutex_lock(&bus->flush_lock);
+    while (bus->closed < bus->opened &&
+           pthread_cond_timedwait(&bus->flush_cond, &bus->flush_lock, &until) == 0)
+        ;
+    pthread_mutex_unlock(&bus->flush_lock);
     natsConnection_Destroy(bus->nc);
     natsConnection_Destroy(bus->fast);
+    pthread_mutex_destroy(&bus->flush_lock);
+    pthread_cond_destroy(&bus->flush_cond);
     free(bus);
 }
 
