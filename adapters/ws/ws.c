@@ -25,14 +25,16 @@ static const lb_host *log_host;
 
 static void lws_log_line(int level, const char *line)
 {
+    char text[256];
+    size_t n = 0;
     if (!log_host)
         return;
-    size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        n--;
+    for (; line[n] && line[n] != '\n' && line[n] != '\r' && n < sizeof text - 1; n++)
+        text[n] = line[n] == '"' ? '\'' : line[n]; /* keeps the logfmt value quoted */
+    text[n] = '\0';
     /* lws warns about every refused handshake; those are logged (and counted) by us */
     lb_log_level lv = level == LLL_ERR ? LB_LOG_ERROR : LB_LOG_DEBUG;
-    log_host->log(log_host, lv, "libwebsockets", "line=\"%.*s\"", (int)n, line);
+    log_host->log(log_host, lv, "libwebsockets", "line=\"%s\"", text);
 }
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,

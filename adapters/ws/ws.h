@@ -34,8 +34,17 @@
 #define WS_QUEUE_BYTES    (1 << 20)   /* default LB_WS_QUEUE_BYTES: payload bytes waiting */
 #define WS_CLOSE_WAIT_SEC 5           /* a slow consumer's close frame waits this long */
 
+#define WS_ERRS_MAX 16 /* error replies waiting per connection; more are dropped */
+
 typedef struct ws_server ws_server;
 typedef struct ws_conn ws_conn;
+
+/* An error reply waiting to be written. */
+typedef struct ws_err {
+    struct ws_err *next;
+    size_t len;
+    char text[];
+} ws_err;
 
 /* Why the service thread must close a connection (set by bus threads, or by ws_rx). */
 typedef enum { WS_KEEP = 0, WS_CLOSE_SLOW, WS_CLOSE_REVOKED, WS_CLOSE_TOO_BIG } ws_close_why;
@@ -94,11 +103,11 @@ struct ws_conn {
     ws_conn *live_prev, *live_next;
 
     /* service thread only */
-    int close_armed; /* the close timeout is set */
+    int close_armed; /* ws_conn_close_soon ran */
     int closing;     /* the close frame is on its way: nothing more to write */
     int rx_discard;  /* the message was too big: the rest is dropped until the close */
-    char *err_frame; /* a pending {"error": ...} reply */
-    size_t err_len;
+    struct ws_err *errs, *errs_tail; /* {"error": ...} replies not yet written, oldest first */
+    unsigned n_errs;
     unsigned char *rx; /* a message arriving in pieces */
     size_t rx_len;
     const char *ct; /* canonical content type of what the device sends */
@@ -123,6 +132,10 @@ void ws_conn_closed(ws_conn *conn);
 /* Looks at every connection on the ready list: asks for a writeable callback, or closes
  * those a bus thread marked. */
 void ws_conn_service_ready(ws_server *srv);
+/* Starts closing conn for why, once: counts and logs it, asks for the writeable callback that
+ * sends the close frame (code and reason by why), and drops the connection after
+ * WS_CLOSE_WAIT_SEC if the peer reads nothing, so that frame never fits. */
+void ws_conn_close_soon(ws_conn *conn, ws_close_why why);
 /* Unsubscribes every live connection (before the context is destroyed). */
 void ws_conn_unsubscribe_all(ws_server *srv);
 /* Marks conn for closing with why and puts it on the ready list (any thread, the server's
@@ -136,8 +149,11 @@ void ws_server_wake(ws_server *srv);
  * lws keeps reading and the peer gets the close frame (closing from the receive callback would
  * reset the connection under the peer's feet). */
 int ws_rx(ws_conn *conn, const void *in, size_t len);
-/* Queues a text frame {"error": "<reason>"} for conn (replacing one not yet sent). */
+/* Queues a text frame {"error": "<reason>"} for conn (dropped when WS_ERRS_MAX are waiting). */
 void ws_rx_error(ws_conn *conn, const char *reason);
+/* Takes the oldest waiting error reply (the caller frees it), or NULL. */
+ws_err *ws_rx_error_pop(ws_conn *conn);
+/* Frees what conn's receiving holds: a partial message and waiting error replies. */
 void ws_rx_free(ws_conn *conn);
 
 /* ws_revoke.c: follows things.events. Returns 0 or an LB_E* code. */

@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define QUEUE_KEEP   16 /* an emptied queue keeps its array up to this many slots */
-#define READY_BATCH  64
+#define QUEUE_KEEP     16 /* an emptied queue keeps its array up to this many slots */
+#define READY_BATCH    64
 #define CLOSE_TEXT_MAX 120 /* a close reason fits in a control frame (125 bytes) */
 
 /* ---- lists (the server's lock held) ---- */
@@ -256,28 +256,39 @@ static const struct {
     [WS_CLOSE_TOO_BIG] = {LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message over %d bytes"},
 };
 
-static void count_close(ws_server *srv, ws_close_why why)
+static void close_text(const ws_server *srv, ws_close_why why, char *text, size_t len)
 {
-    lb_counter *c = why == WS_CLOSE_SLOW      ? srv->m.slow
-                    : why == WS_CLOSE_REVOKED ? srv->m.revoked
-                                              : srv->m.too_big;
-    srv->host->counter_add(c, 1);
+    if (why == WS_CLOSE_TOO_BIG)
+        snprintf(text, len, close_reasons[why].text, WS_MESSAGE_MAX);
+    else
+        snprintf(text, len, close_reasons[why].text, srv->queue_limit, srv->queue_bytes);
 }
 
-/* Starts the close handshake with why's code and reason; lws sends the close frame. */
-static int close_now(ws_conn *c, ws_close_why why)
+void ws_conn_close_soon(ws_conn *c, ws_close_why why)
 {
     ws_server *srv = c->srv;
     char text[CLOSE_TEXT_MAX];
-    c->closing = 1;
-    if (why == WS_CLOSE_TOO_BIG)
-        snprintf(text, sizeof text, close_reasons[why].text, WS_MESSAGE_MAX);
-    else
-        snprintf(text, sizeof text, close_reasons[why].text, srv->queue_limit, srv->queue_bytes);
-    count_close(srv, why);
+    if (c->close_armed)
+        return;
+    c->close_armed = 1;
+    close_text(srv, why, text, sizeof text);
+    srv->host->counter_add(why == WS_CLOSE_SLOW      ? srv->m.slow
+                           : why == WS_CLOSE_REVOKED ? srv->m.revoked
+                                                     : srv->m.too_big,
+                           1);
     srv->host->log(srv->host, LB_LOG_INFO, "closing connection",
                    "conn=%llu thing=%s channel=%s reason=\"%s\"", (unsigned long long)c->id,
                    c->thing, c->channel, text);
+    lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, WS_CLOSE_WAIT_SEC);
+    lws_callback_on_writable(c->wsi);
+}
+
+/* The writeable callback of a connection being closed: the close frame goes out. */
+static int close_now(ws_conn *c, ws_close_why why)
+{
+    char text[CLOSE_TEXT_MAX];
+    c->closing = 1;
+    close_text(c->srv, why, text, sizeof text);
     lws_close_reason(c->wsi, close_reasons[why].code, (unsigned char *)text, strlen(text));
     return -1;
 }
@@ -286,11 +297,11 @@ int ws_conn_writeable(ws_conn *c)
 {
     if (c->closing)
         return 0;
-    if (c->err_frame) {
-        int rc = write_frame(c, c->err_frame, c->err_len, LWS_WRITE_TEXT);
-        free(c->err_frame);
-        c->err_frame = NULL;
-        lws_callback_on_writable(c->wsi); /* the queue may hold more */
+    ws_err *e = ws_rx_error_pop(c);
+    if (e) {
+        int rc = write_frame(c, e->text, e->len, LWS_WRITE_TEXT);
+        free(e);
+        lws_callback_on_writable(c->wsi); /* more errors or messages may wait */
         return rc;
     }
     pthread_mutex_lock(&c->lock);
@@ -298,8 +309,10 @@ int ws_conn_writeable(ws_conn *c)
     const lb_delivery *d = why == WS_KEEP ? queue_pop(c) : NULL;
     int more = c->q_len > 0;
     pthread_mutex_unlock(&c->lock);
-    if (why != WS_KEEP)
+    if (why != WS_KEEP) {
+        ws_conn_close_soon(c, why); /* counted once, even when this callback came first */
         return close_now(c, why);
+    }
     if (!d)
         return 0;
     int rc = write_frame(c, d->msg->payload, d->msg->payload_len, frame_type(d->msg));
@@ -312,18 +325,16 @@ int ws_conn_writeable(ws_conn *c)
     return 0;
 }
 
-/* A connection from the ready list: write what it has, or start closing it. A peer that
- * reads nothing never makes its socket writeable, so a close also arms a timeout. */
+/* A connection from the ready list: write what it has, or start closing it. */
 static void poke(ws_conn *c)
 {
     pthread_mutex_lock(&c->lock);
     ws_close_why why = c->why;
     pthread_mutex_unlock(&c->lock);
-    if (why != WS_KEEP && !c->close_armed) {
-        c->close_armed = 1;
-        lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, WS_CLOSE_WAIT_SEC);
-    }
-    lws_callback_on_writable(c->wsi);
+    if (why != WS_KEEP)
+        ws_conn_close_soon(c, why);
+    else
+        lws_callback_on_writable(c->wsi);
 }
 
 void ws_conn_service_ready(ws_server *srv)
@@ -361,13 +372,10 @@ void ws_conn_closed(ws_conn *c)
         lb_delivery_unref(d);
     free(c->q);
     c->q = NULL;
-    free(c->err_frame);
-    c->err_frame = NULL;
     ws_rx_free(c);
     pthread_mutex_destroy(&c->lock);
     srv->host->gauge_set(srv->m.open, (double)--srv->open);
-    srv->host->log(srv->host, LB_LOG_DEBUG, "disconnected", "conn=%llu",
-                   (unsigned long long)c->id);
+    srv->host->log(srv->host, LB_LOG_DEBUG, "disconnected", "conn=%llu", (unsigned long long)c->id);
     c->id = 0;
 }
 

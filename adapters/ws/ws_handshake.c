@@ -47,14 +47,13 @@ out:
     return -1;
 }
 
-static int refuse(ws_server *srv, struct lws *wsi, int status, const char *reason,
-                  const char *path)
+static int refuse(ws_server *srv, struct lws *wsi, int status, const char *reason, const char *path)
 {
     for (int i = 0; i < WS_REFUSAL_CODES; i++)
         if (ws_refusal_codes[i] == status)
             srv->host->counter_add(srv->m.refused[i], 1);
-    srv->host->log(srv->host, LB_LOG_INFO, "handshake refused", "status=%d reason=\"%s\" path=\"%s\"",
-                   status, reason, path);
+    srv->host->log(srv->host, LB_LOG_INFO, "handshake refused",
+                   "status=%d reason=\"%s\" path=\"%s\"", status, reason, path);
     return respond(wsi, status, reason);
 }
 
@@ -89,10 +88,10 @@ bad:
     return 400;
 }
 
-/* Copies header token (or, when absent, query argument arg, given as "name=") into out. Returns its length,
- * 0 when absent, or -1 when longer than outlen - 1. */
-static int header_or_arg(struct lws *wsi, enum lws_token_indexes token, const char *arg,
-                         char *out, int outlen)
+/* Copies header token (or, when absent, query argument arg, given as "name=") into out. Returns its
+ * length, 0 when absent, or -1 when longer than outlen - 1. */
+static int header_or_arg(struct lws *wsi, enum lws_token_indexes token, const char *arg, char *out,
+                         int outlen)
 {
     int n = lws_hdr_total_length(wsi, token);
     if (n > 0)

@@ -7,7 +7,8 @@
  * A complete message is checked for the connection's content type (lb_payload_check) and
  * published on its channel and subtopic with the thing as publisher. A message that cannot be
  * published (bad payload, a wildcard subtopic, a bus failure) is answered with one text frame
- * {"error": "<reason>"} and the connection stays open. Service thread only. */
+ * {"error": "<reason>"}, in order, and the connection stays open; at most WS_ERRS_MAX answers
+ * wait for a peer that does not read. Service thread only. */
 #include "ws.h"
 
 #include <lyrebird/payload.h>
@@ -19,15 +20,38 @@
 
 void ws_rx_error(ws_conn *c, const char *reason)
 {
+    if (c->n_errs >= WS_ERRS_MAX)
+        return; /* a peer that sends bad messages and reads nothing */
     json_t *obj = json_pack("{s:s}", "error", reason);
     char *text = obj ? json_dumps(obj, 0) : NULL;
     json_decref(obj);
-    if (!text)
-        return;
-    free(c->err_frame); /* one pending answer is enough: the newest */
-    c->err_frame = text;
-    c->err_len = strlen(text);
-    lws_callback_on_writable(c->wsi);
+    size_t len = text ? strlen(text) : 0;
+    ws_err *e = text ? malloc(sizeof *e + len + 1) : NULL;
+    if (e) {
+        e->next = NULL;
+        e->len = len;
+        memcpy(e->text, text, len + 1);
+        if (c->errs_tail)
+            c->errs_tail->next = e;
+        else
+            c->errs = e;
+        c->errs_tail = e;
+        c->n_errs++;
+        lws_callback_on_writable(c->wsi);
+    }
+    free(text);
+}
+
+ws_err *ws_rx_error_pop(ws_conn *c)
+{
+    ws_err *e = c->errs;
+    if (e) {
+        c->errs = e->next;
+        if (!c->errs)
+            c->errs_tail = NULL;
+        c->n_errs--;
+    }
+    return e;
 }
 
 void ws_rx_free(ws_conn *c)
@@ -35,6 +59,9 @@ void ws_rx_free(ws_conn *c)
     free(c->rx);
     c->rx = NULL;
     c->rx_len = 0;
+    ws_err *e;
+    while ((e = ws_rx_error_pop(c)) != NULL)
+        free(e);
 }
 
 static int reject(ws_conn *c, const char *reason)
@@ -68,14 +95,23 @@ static int publish(ws_conn *c, const void *data, size_t len)
     return 0;
 }
 
+static void drop_partial(ws_conn *c)
+{
+    free(c->rx);
+    c->rx = NULL;
+    c->rx_len = 0;
+}
+
 static int too_big(ws_conn *c)
 {
-    ws_rx_free(c);
+    drop_partial(c);
     c->rx_discard = 1;
     pthread_mutex_lock(&c->lock);
-    c->why = WS_CLOSE_TOO_BIG;
+    if (c->why == WS_KEEP)
+        c->why = WS_CLOSE_TOO_BIG; /* and deliveries stop */
+    ws_close_why why = c->why;
     pthread_mutex_unlock(&c->lock);
-    lws_callback_on_writable(c->wsi);
+    ws_conn_close_soon(c, why);
     return 0;
 }
 
@@ -99,6 +135,6 @@ int ws_rx(ws_conn *c, const void *in, size_t len)
     if (!done)
         return 0;
     int rc = publish(c, c->rx, c->rx_len);
-    ws_rx_free(c);
+    drop_partial(c);
     return rc;
 }

@@ -39,6 +39,7 @@ non2xx=$(grep -c 'Non-2xx' <<<"$out" || true)
 
 # top up to 100,000 things with bulk requests of 1,000
 need=$((100000 - stored))
+FILL=${BENCH_THINGS:-100000} # then, after the list figures, on to this many
 body=$(jq -nc '[range(1000) | {name: ("t" + tostring)}]')
 while [ "$need" -gt 0 ]; do
   lbt_http POST /things/bulk "$body" -H "Authorization: Bearer $TOKEN"
@@ -52,4 +53,12 @@ out=$(wrk -t2 -c8 -d"${SECS}s" -H "Authorization: Bearer $TOKEN" --latency "$LBT
 echo "things_list_100: p50 $(p 50% <<<"$out") p99 $(p 99% <<<"$out") with $stored things, first page and total ($(rate <<<"$out") req/s; target p99 < 10 ms)"
 out=$(wrk -t2 -c8 -d"${SECS}s" -s "$LBT_TMP/deep.lua" --latency "$LBT_HTTP/things")
 echo "things_list_100_deep: p50 $(p 50% <<<"$out") p99 $(p 99% <<<"$out") at random offsets up to 99,900 ($(rate <<<"$out") req/s)"
-echo "things_rss: ${rss0} kB at start, ${rss1} kB with $stored things"
+# memory must not grow with the number of things: fill on to $FILL, sampling RSS
+samples="$stored:$rss1"
+while [ "$stored" -lt "$FILL" ]; do
+  lbt_http POST /things/bulk "$body" -H "Authorization: Bearer $TOKEN"
+  [ "$LBT_STATUS" = 201 ] || { echo "bulk failed: $LBT_STATUS $LBT_BODY"; exit 1; }
+  stored=$((stored + 1000))
+  [ $((stored % 250000)) -lt 1000 ] && samples="$samples $stored:$(rss)"
+done
+echo "things_rss: ${rss0} kB at start; things:kB $samples $stored:$(rss)"

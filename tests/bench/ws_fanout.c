@@ -129,7 +129,8 @@ static void start_more(struct addrinfo *ai)
     while (st.started < opt.conns && st.started - st.settled < IN_FLIGHT) {
         conn *c = &st.c[st.started++];
         c->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        if (c->fd < 0 || (connect(c->fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS)) {
+        if (c->fd < 0 ||
+            (connect(c->fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS)) {
             perror("ws_fanout: connect");
             exit(2);
         }

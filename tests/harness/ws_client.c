@@ -26,24 +26,23 @@
  * p99 Y ms max Z ms" (E = N x --count). */
 #include <libwebsockets.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define MAX_HEADERS  16
-#define MAX_SENDS    64
-#define IN_FLIGHT    128 /* handshakes under way at once */
-#define TICK_US      2000
-#define FRAME_MAX    (1 << 20)
+#define MAX_HEADERS 16
+#define MAX_SENDS   64
+#define IN_FLIGHT   128 /* handshakes under way at once */
+#define TICK_US     2000
+#define FRAME_MAX   (1 << 20)
 
 typedef struct conn {
     struct lws *wsi;
     int open, done, frames;
     long long pause_until_us, next_send_us;
-    long sent;             /* frames sent */
-    unsigned char *rx;     /* a frame arriving in pieces */
+    long sent;         /* frames sent */
+    unsigned char *rx; /* a frame arriving in pieces */
     size_t rx_len;
 } conn;
 

@@ -125,7 +125,7 @@ lbt_eq "plain HTTP on the WebSocket port is 426" 426 "$status"
 # --- payload checks: an error frame names the problem, the connection stays usable
 ws_bg s_pay --header "Authorization: Thing $KB" --timeout 2000 "$M"
 out=$(pub --header "Authorization: Thing $KA" --send '[{"n":"ok","v":1},{"n":"bad","v":"x"}]' \
-  --send 'not json' --send '[{"n":"after","v":3}]' --interval 50 "$M")
+  --send 'not json' --send '[{"n":"after","v":3}]' "$M")
 lbt_eq "each bad SenML message gets one error frame" 2 "$(grep -c '^{"error": ' <<<"$out")"
 lbt_check "the error names the record" grep -q "^{\"error\": \"record [0-9]: 'v' must be a number" <<<"$out"
 ws_wait s_pay >/dev/null
@@ -195,5 +195,34 @@ lbt_check "messages in are counted" [ "$(metric 'lb_ws_messages_total{direction=
 lbt_check "messages out are counted" [ "$(metric 'lb_ws_messages_total{direction="out"}')" -gt 10 ]
 lbt_check "401 refusals are counted" [ "$(metric 'lb_ws_handshakes_refused_total{code="401"}')" -ge 3 ]
 lbt_check "open connections are a gauge" [ -n "$(metric lb_ws_connections)" ]
+
+# --- the things service unreachable: a second host with only `ws`, on a bus of its own
+HOST1_PID=$LBT_HOST_PID
+NATS2_PORT=$(lbt_free_port)
+nats-server -a 127.0.0.1 -p "$NATS2_PORT" >"$LBT_TMP/nats2.log" 2>&1 &
+LBT_PIDS+=("$!")
+lbt_wait_port "$NATS2_PORT" 10 || { echo "second nats-server did not start"; exit 1; }
+WS2_PORT=$(lbt_free_port)
+LBT_NATS_URL="nats://127.0.0.1:$NATS2_PORT" LB_WS_PORT=$WS2_PORT LB_DATA_DIR="$LBT_TMP/data2" \
+  lbt_start_host ws
+lbt_wait_port "$WS2_PORT" 10 || { echo "second ws adapter did not listen"; exit 1; }
+refused "no things service answering is 503" 503 --header "Authorization: Thing $KA" \
+  "ws://127.0.0.1:$WS2_PORT/channels/$CH/messages"
+
+# --- stopping: each host stops promptly, the first with a consumer still connected that
+# reads nothing
+ws_bg last --header "Authorization: Thing $KB" --pause 60000 --timeout 60000 "$M"
+stop_ms() { # PID: sends SIGTERM, prints how long the process took to go
+  local t0 i
+  t0=$(date +%s%N)
+  kill -TERM "$1"
+  for ((i = 0; i < 500; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.01; done
+  echo $((($(date +%s%N) - t0) / 1000000))
+}
+ms=$(stop_ms "$HOST1_PID")
+lbt_check "the host stops within 2 s with connections open (${ms} ms)" [ "$ms" -lt 2000 ]
+ms=$(stop_ms "$LBT_HOST_PID")
+lbt_check "the ws-only host stops within 2 s (${ms} ms)" [ "$ms" -lt 2000 ]
+lbt_eq "the ws plugin logged both stops" 2 "$(grep -c 'plugin=ws msg="stopped"' "$LBT_TMP/host.log")"
 
 lbt_done
