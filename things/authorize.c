@@ -93,7 +93,8 @@ void things_event(things *t, const char *name, const char *thing_id, const char 
     if (key)
         json_object_set_new(ev, "key", json_string(key));
     char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
-    if (!text || t->host->publish(t->host, LB_AUTHZ_EVENTS, text, strlen(text)) != 0)
+    /* sent promptly: adapters drop cached grants when it arrives */
+    if (!text || lb_bus_publish_now(t->host->bus, LB_AUTHZ_EVENTS, text, strlen(text)) != 0)
         t->host->log(t->host, LB_LOG_ERROR, "cannot publish event", "event=%s", name);
     free(text);
     json_decref(ev);
