@@ -50,22 +50,6 @@ static const char *thing_key(const lb_http_req *req)
     return auth && *auth ? auth : NULL;
 }
 
-static int authz_status(int rc)
-{
-    switch (rc) {
-    case LB_EUNAUTH:
-        return 401;
-    case LB_EPERM:
-        return 403;
-    case LB_ENOTFOUND:
-        return 404;
-    case LB_EINVAL:
-        return 400;
-    default:
-        return 503;
-    }
-}
-
 static int publish(const lb_http_req *req, lb_http_resp *resp, void *arg)
 {
     adapter *a = arg;
@@ -83,7 +67,7 @@ static int publish(const lb_http_req *req, lb_http_resp *resp, void *arg)
         return refuse(a, resp, 400, err);
     int rc = lb_authz_key(a->authz, key, channel, thing, err, sizeof err);
     if (rc != 0)
-        return refuse(a, resp, authz_status(rc), err);
+        return refuse(a, resp, lb_authz_status(rc), err);
     if (lb_payload_check(ct, req->body, req->body_len, err, sizeof err) != 0)
         return refuse(a, resp, 400, err);
     lb_message m = {.channel = channel,

@@ -119,22 +119,6 @@ static const char *thing_key(char *auth, int n)
     return *auth ? auth : NULL;
 }
 
-static int authz_status(int rc)
-{
-    switch (rc) {
-    case LB_EUNAUTH:
-        return 401;
-    case LB_EPERM:
-        return 403;
-    case LB_ENOTFOUND:
-        return 404;
-    case LB_EINVAL:
-        return 400;
-    default:
-        return 503;
-    }
-}
-
 int ws_handshake(ws_server *srv, ws_conn *conn, struct lws *wsi)
 {
     char path[PATH_MAX_LEN], auth[KEY_MAX_LEN], ctype[CT_MAX_LEN], err[LB_ERRLEN];
@@ -160,7 +144,7 @@ int ws_handshake(ws_server *srv, ws_conn *conn, struct lws *wsi)
                       path);
     int rc = lb_authz_key(srv->authz, key, conn->channel, conn->thing, err, sizeof err);
     if (rc != 0)
-        return refuse(srv, wsi, authz_status(rc), err, path);
+        return refuse(srv, wsi, lb_authz_status(rc), err, path);
     conn->srv = srv;
     return 0;
 }

@@ -758,3 +758,21 @@ void lb_authz_free(lb_authz *a)
     stripes_free(a);
     free(a);
 }
+
+int lb_authz_status(int rc)
+{
+    switch (rc) {
+    case 0:
+        return 200;
+    case LB_EUNAUTH:
+        return 401;
+    case LB_EPERM:
+        return 403;
+    case LB_ENOTFOUND:
+        return 404;
+    case LB_EINVAL:
+        return 400;
+    default:
+        return 503;
+    }
+}

@@ -48,6 +48,11 @@ int lb_authz_thing(lb_authz *a, const char *thing_id, const char *channel, char 
 /* Which thing holds key? 0 and thing_id written, or LB_EUNAUTH / LB_ETIMEDOUT / ... */
 int lb_authz_identify(lb_authz *a, const char *key, char *thing_id, char *err, size_t errlen);
 
+/* The HTTP status an adapter answers for an lb_authz_* result: 0 -> 200, LB_EUNAUTH -> 401,
+ * LB_EPERM -> 403, LB_ENOTFOUND -> 404, LB_EINVAL -> 400, anything else (the things service
+ * did not answer) -> 503. CoAP uses the same numbers as 4.01, 4.03, ... */
+int lb_authz_status(int rc);
+
 /* Drops every cached answer (tests, or after a reconnect). */
 void lb_authz_flush(lb_authz *a);
 
