@@ -32,9 +32,8 @@
 #define WS_SUBTOPIC_MAX   256         /* longest subtopic (dotted) in a path */
 #define WS_QUEUE_LIMIT    1024        /* default LB_WS_QUEUE_LIMIT: messages waiting */
 #define WS_QUEUE_BYTES    (1 << 20)   /* default LB_WS_QUEUE_BYTES: payload bytes waiting */
-#define WS_CLOSE_WAIT_SEC 5           /* a slow consumer's close frame waits this long */
-
-#define WS_ERRS_MAX 16 /* error replies waiting per connection; more are dropped */
+#define WS_CLOSE_WAIT_SEC 5           /* a close frame waits this long for a peer not reading */
+#define WS_ERRS_MAX       16          /* error replies waiting per connection; more are dropped */
 
 typedef struct ws_server ws_server;
 typedef struct ws_conn ws_conn;

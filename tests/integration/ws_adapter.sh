@@ -34,17 +34,26 @@ lbt_http PUT "/channels/$CH/things/$TD" "" "${AUTH[@]}"
 M="$WS/channels/$CH/messages"
 
 # ws_bg NAME ARGS...: lbt_ws in the background (NAME.out / NAME.err / NAME.rc), once it is open.
+# The client's own pid goes to LBT_PIDS, so the cleanup ends it with the test.
 ws_bg() {
   local name=$1 i
   shift
-  (rc=0; "$LB_BIN/lbt_ws" --ready "$LBT_TMP/$name.ready" "$@" >"$LBT_TMP/$name.out" \
-    2>"$LBT_TMP/$name.err" || rc=$?; echo $rc >"$LBT_TMP/$name.rc") &
+  (
+    "$LB_BIN/lbt_ws" --ready "$LBT_TMP/$name.ready" "$@" >"$LBT_TMP/$name.out" \
+      2>"$LBT_TMP/$name.err" &
+    echo $! >"$LBT_TMP/$name.pid"
+    rc=0
+    wait $! || rc=$?
+    echo $rc >"$LBT_TMP/$name.rc"
+  ) &
   LBT_PIDS+=("$!")
   for ((i = 0; i < 500; i++)); do
-    [ -e "$LBT_TMP/$name.ready" ] && return 0
+    [ -s "$LBT_TMP/$name.pid" ] && [ -e "$LBT_TMP/$name.ready" ] && break
     [ -e "$LBT_TMP/$name.rc" ] && break
     sleep 0.01
   done
+  [ -s "$LBT_TMP/$name.pid" ] && LBT_PIDS+=("$(cat "$LBT_TMP/$name.pid")")
+  [ -e "$LBT_TMP/$name.ready" ] && return 0
   echo "lbt_ws $name did not connect: $(cat "$LBT_TMP/$name.err")"
   return 1
 }
