@@ -137,8 +137,9 @@ static int number(struct mosquitto_opt *opts, int n, const char *key, long def, 
     }
     long x = strtol(v, &end, 10);
     if (*end || x < min || x > max) {
-        mosquitto_log_printf(MOSQ_LOG_ERR, "lyrebird: plugin_opt_%s: '%s' is not a number in %ld..%ld",
-                             key, v, min, max);
+        mosquitto_log_printf(MOSQ_LOG_ERR,
+                             "lyrebird: plugin_opt_%s: '%s' is not a number in %ld..%ld", key, v,
+                             min, max);
         return -1;
     }
     *out = x;
@@ -153,14 +154,16 @@ static int read_options(mqb *st, struct mosquitto_opt *opts, int n)
     snprintf(st->instance, sizeof st->instance, "%s", option(opts, n, "instance", ""));
     if (!*st->instance)
         snprintf(st->instance, sizeof st->instance, "%s:%d", host, (int)getpid());
-    if (number(opts, n, "bridge_qos", 1, 0, 1, &qos) || number(opts, n, "queue_limit", 100000, 1,
-                                                               100000000, &st->queue_limit) ||
+    if (number(opts, n, "bridge_qos", 1, 0, 1, &qos) ||
+        number(opts, n, "queue_limit", 100000, 1, 100000000, &st->queue_limit) ||
         number(opts, n, "wake_signal", SIGRTMIN + 7, 0, SIGRTMAX, &sig) ||
         number(opts, n, "stats_ms", 1000, 0, 3600000, &st->stats_ms))
         return -1;
     if (sig != 0 && sig < SIGRTMIN) {
-        mosquitto_log_printf(MOSQ_LOG_ERR, "lyrebird: plugin_opt_wake_signal: %ld is not a "
-                                           "real-time signal (%d..%d)", sig, SIGRTMIN, SIGRTMAX);
+        mosquitto_log_printf(MOSQ_LOG_ERR,
+                             "lyrebird: plugin_opt_wake_signal: %ld is not a "
+                             "real-time signal (%d..%d)",
+                             sig, SIGRTMIN, SIGRTMAX);
         return -1;
     }
     st->bridge_qos = (int)qos;
@@ -177,12 +180,12 @@ static void teardown(mqb *st)
     mosquitto_callback_unregister(st->pid, MOSQ_EVT_TICK, on_tick, NULL);
     mqb_auth_unregister(st);
     mqb_session_unregister(st);
-    mqb_bridge_stop(st);   /* no MOSQ_EVT_MESSAGE, no things.events from here on */
-    mqb_outbox_stop(st);   /* what clients sent is on the bus */
-    mqb_session_free(st);  /* unfollows every channel: no more deliveries */
-    mqb_wake_stop(st);     /* nothing signals the broker thread any more */
-    mqb_bridge_clear(st);  /* what was still queued */
-    lb_deliver_free(st->deliver);
+    mqb_bridge_stop(st);  /* no MOSQ_EVT_MESSAGE, no things.events from here on */
+    mqb_outbox_stop(st);  /* what clients sent is on the bus */
+    mqb_session_free(st); /* unfollows every channel: nothing more comes in */
+    mqb_wake_stop(st);    /* nothing signals the broker thread any more */
+    mqb_bridge_clear(st); /* what was still queued */
+    mqb_nats_close(st);
     lb_authz_free(st->authz);
     if (st->bus)
         lb_bus_flush(st->bus, 1000);
@@ -216,17 +219,20 @@ VISIBLE int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **user
         mosquitto_log_printf(MOSQ_LOG_ERR, "lyrebird: cannot reach the bus at %s: %s", url, err);
         goto fail;
     }
+    if (mqb_nats_connect(st, url, err, sizeof err) != 0) {
+        mosquitto_log_printf(MOSQ_LOG_ERR, "lyrebird: %s", err);
+        goto fail;
+    }
     st->authz = lb_authz_new(st->bus, 0, 0);
-    st->deliver = lb_deliver_new(st->bus, "mqtt");
-    if (!st->authz || !st->deliver || mqb_outbox_start(st) != 0 || mqb_bridge_start(st) != 0 ||
-        mqb_wake_start(st) != 0 ||
-        mqb_auth_register(st) != 0 || mqb_session_register(st) != 0 ||
+    if (!st->authz || mqb_outbox_start(st) != 0 || mqb_bridge_start(st) != 0 ||
+        mqb_wake_start(st) != 0 || mqb_auth_register(st) != 0 || mqb_session_register(st) != 0 ||
         mosquitto_callback_register(identifier, MOSQ_EVT_TICK, on_tick, NULL, st) != 0) {
         mosquitto_log_printf(MOSQ_LOG_ERR, "lyrebird: cannot set up the plugin");
         goto fail;
     }
-    mosquitto_log_printf(MOSQ_LOG_INFO, "lyrebird: plugin ready, bus %s, instance %s, wake signal %d",
-                         url, st->instance, st->wake.signo);
+    mosquitto_log_printf(MOSQ_LOG_INFO,
+                         "lyrebird: plugin ready, bus %s, instance %s, wake signal %d", url,
+                         st->instance, st->wake.signo);
     *userdata = st;
     return MOSQ_ERR_SUCCESS;
 fail:

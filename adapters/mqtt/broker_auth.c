@@ -5,9 +5,10 @@
  *   MOSQ_EVT_ACL_CHECK   the topic must be channels/<id>/messages[/<subtopic>] (topic.h) of a
  *                        channel the thing is connected to (lb_authz_thing, cached):
  *                          SUBSCRIBE  refused: SUBACK 0x80 (0x87 for MQTT 5)
- *                          WRITE      also checks the payload by content type (MQTT 5
- *                                     content-type property, SenML by default); refused:
- *                                     PUBACK 0x87 for an MQTT 5 QoS 1 publish, else dropped
+ *                          WRITE      also checks an MQTT 3.1.1 payload as SenML; refused:
+ *                                     dropped (QoS 0) or acknowledged and dropped (QoS 1,
+ *                                     3.1.1 has no reason codes). MQTT 5 payloads are checked
+ *                                     by MOSQ_EVT_MESSAGE, which knows the content type
  *                          READ       before mosquitto sends a message to a subscriber
  *                          UNSUBSCRIBE always allowed
  *
@@ -54,8 +55,7 @@ static int identify(mqb *st, const char *key, char *thing, char *err, size_t err
     return guarded(st, lb_authz_identify(st->authz, key, thing, err, errlen));
 }
 
-static int channel_access(mqb *st, const char *thing, const char *channel, char *err,
-                          size_t errlen)
+static int channel_access(mqb *st, const char *thing, const char *channel, char *err, size_t errlen)
 {
     if (breaker_open(st)) {
         snprintf(err, errlen, "the things service is unavailable");
@@ -70,7 +70,7 @@ int mqb_content_type(const mosquitto_property *props, const char **ct, char *err
     if (props)
         mosquitto_property_read_string(props, MQTT_PROP_CONTENT_TYPE, &raw, false);
     *ct = lb_payload_type(raw, LB_CT_SENML);
-    if (!*ct)
+    if (!*ct && err)
         snprintf(err, errlen, "unsupported content type '%s'", raw);
     free(raw); /* libmosquitto's property code allocates with calloc */
     return *ct ? 0 : LB_EINVAL;
@@ -104,15 +104,43 @@ static int on_basic_auth(int event, void *event_data, void *userdata)
     return MOSQ_ERR_SUCCESS;
 }
 
+/* The publish just accepted, for MOSQ_EVT_MESSAGE, which mosquitto raises next for it. */
+static void remember(mqb *st, const struct mosquitto_evt_acl_check *a, const char *channel,
+                     const char *subtopic)
+{
+    mqb_last *l = &st->last;
+    size_t n = strlen(a->topic);
+    l->client = NULL;
+    if (n >= sizeof l->topic || mosquitto_client_protocol_version(a->client) == 5)
+        return; /* MQTT 5: MOSQ_EVT_MESSAGE reads the content type and checks the payload */
+    memcpy(l->topic, a->topic, n + 1);
+    strcpy(l->channel, channel);
+    strcpy(l->subtopic, subtopic);
+    l->ct = LB_CT_SENML;
+    l->client = a->client;
+}
+
 /* A publish's payload passes its content type's check (a zero-length retained publish, which
- * clears the topic's retained message, always does). */
+ * clears the topic's retained message, always does). mosquitto 2.0.11 gives the ACL check no
+ * properties (event_data.properties is always NULL), so an MQTT 5 client's content type is
+ * unknown here: its payload is checked by MOSQ_EVT_MESSAGE (broker_bridge.c) instead. */
 static int payload_ok(const struct mosquitto_evt_acl_check *a, char *err, size_t errlen)
 {
-    const char *ct;
-    if (a->retain && a->payloadlen == 0)
+    if ((a->retain && a->payloadlen == 0) || mosquitto_client_protocol_version(a->client) == 5)
         return 1;
-    return mqb_content_type(a->properties, &ct, err, errlen) == 0 &&
-           lb_payload_check(ct, a->payload, a->payloadlen, err, errlen) == 0;
+    return lb_payload_check(LB_CT_SENML, a->payload, a->payloadlen, err, errlen) == 0;
+}
+
+/* Channel access for c, remembered grants first. */
+static int granted(mqb *st, mqb_conn *c, const char *thing, const char *channel, char *err,
+                   size_t errlen)
+{
+    if (mqb_conn_granted(st, c, channel))
+        return 0;
+    int rc = channel_access(st, thing, channel, err, errlen);
+    if (rc == 0)
+        mqb_conn_grant(st, c, channel);
+    return rc;
 }
 
 static int on_acl_check(int event, void *event_data, void *userdata)
@@ -126,33 +154,33 @@ static int on_acl_check(int event, void *event_data, void *userdata)
         return MOSQ_ERR_SUCCESS;
     if (!thing)
         return MOSQ_ERR_ACL_DENIED;
+    mqb_conn *c = mqb_conn_of(st, a->client); /* NULL for a session whose client is away */
+    if (a->access == MOSQ_ACL_READ)           /* per delivery: the cheap path */
+        return mqtt_topic_channel(a->topic, channel) == 0 &&
+                       granted(st, c, thing, channel, err, sizeof err) == 0
+                   ? MOSQ_ERR_SUCCESS
+                   : MOSQ_ERR_ACL_DENIED;
     int filter = a->access == MOSQ_ACL_SUBSCRIBE;
     if (mqtt_topic_parse(a->topic, filter, channel, subtopic, err, sizeof err) != 0 ||
-        channel_access(st, thing, channel, err, sizeof err) != 0)
+        (filter ? channel_access(st, thing, channel, err, sizeof err)
+                : granted(st, c, thing, channel, err, sizeof err)) != 0)
         goto refuse;
-    switch (a->access) {
-    case MOSQ_ACL_SUBSCRIBE:
-        mqb_session_use(st, a->client, channel, 1);
-        break;
-    case MOSQ_ACL_WRITE:
+    if (filter) {
+        mqb_session_use(st, c, channel, 1);
+    } else {
         if (!payload_ok(a, err, sizeof err)) {
             mqb_count(st, MQB_PUB_BAD_PAYLOAD, 1);
             mqb_warn(st, "dropped a publish of '%s' on '%s': %s", thing, a->topic, err);
             return MOSQ_ERR_ACL_DENIED;
         }
-        mqb_session_use(st, a->client, channel, 0);
-        break;
-    default:
-        break;
+        mqb_session_use(st, c, channel, 0);
+        remember(st, a, channel, subtopic);
     }
     return MOSQ_ERR_SUCCESS;
 refuse:
-    if (a->access == MOSQ_ACL_SUBSCRIBE || a->access == MOSQ_ACL_WRITE) {
-        int sub = a->access == MOSQ_ACL_SUBSCRIBE;
-        mqb_count(st, sub ? MQB_SUB_REFUSED : MQB_PUB_REFUSED, 1);
-        mqb_warn(st, "refused %s of '%s' on '%s': %s", sub ? "a subscription" : "a publish", thing,
-                 a->topic, err);
-    }
+    mqb_count(st, filter ? MQB_SUB_REFUSED : MQB_PUB_REFUSED, 1);
+    mqb_warn(st, "refused %s of '%s' on '%s': %s", filter ? "a subscription" : "a publish", thing,
+             a->topic, err);
     return MOSQ_ERR_ACL_DENIED;
 }
 

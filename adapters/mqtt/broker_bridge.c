@@ -3,18 +3,19 @@
  * MQTT -> bus: MOSQ_EVT_MESSAGE (after the ACL check accepted topic, channel and payload)
  * makes each message a client sends an envelope: protocol "mqtt", publisher = the thing,
  * subtopic from the topic, content type from the MQTT 5 property (SenML by default), created
- * unique per broker as lb_deliver_publish makes it; the outbox (broker_outbox.c) publishes it.
- * A zero-length retained publish only clears the topic's retained message: not on the bus.
- * Will messages are sent by mosquitto without MOSQ_EVT_MESSAGE, so they stay in MQTT.
+ * unique per broker (as lb_deliver_publish makes it); the outbox (broker_outbox.c) publishes
+ * it on the no-echo connection. A zero-length retained publish only clears the topic's
+ * retained message: not on the bus. Will messages are sent by mosquitto without
+ * MOSQ_EVT_MESSAGE, so they stay in MQTT.
  *
- * bus -> MQTT: for every channel an MQTT client subscribed to (broker_session.c), an
- * lb_deliver subscription hands each message to on_delivery on a bus thread. Messages of
- * protocol "mqtt" are skipped: mosquitto already delivered them to its own subscribers, so
- * the bus copy must not come back as a duplicate. Others are queued (a delivery reference,
- * bounded by queue_limit) and the broker loop is woken; the tick publishes them with
- * mosquitto_broker_publish_copy on channels/<id>/messages[/<a>/<b>] at QoS bridge_qos, with
- * the content type and the publisher and protocol as MQTT 5 properties. mosquitto then checks
- * READ access per subscriber (broker_auth.c).
+ * bus -> MQTT: for every channel an MQTT client subscribed to (broker_session.c) the plugin
+ * follows channels.<id> and channels.<id>.> (broker_nats.c). This broker's own messages never
+ * come back (no echo): mosquitto delivered them to its subscribers already, and the bus copy
+ * must not come back as a duplicate. Every other message (HTTP, WebSocket, CoAP, LoRa, another
+ * broker's MQTT) is queued for the broker thread (bounded by queue_limit) and the loop is
+ * woken; the tick publishes it with mosquitto_broker_publish_copy on
+ * channels/<id>/messages[/<a>/<b>] at QoS bridge_qos, with the content type, publisher and
+ * protocol as MQTT 5 properties. mosquitto then checks READ access per subscriber.
  *
  * things.events are queued the same way, for broker_session.c to kick clients in the tick:
  * mosquitto_kick_client_* may only be called on the broker thread. */
@@ -22,6 +23,7 @@
 
 #include <lyrebird/error.h>
 #include <lyrebird/message.h>
+#include <lyrebird/payload.h>
 
 #include <jansson.h>
 #include <mqtt_protocol.h>
@@ -40,19 +42,29 @@ static int on_message(int event, void *event_data, void *userdata)
     const char *thing = m->client ? mosquitto_client_username(m->client) : NULL;
     if (!thing || (m->retain && m->payloadlen == 0))
         return MOSQ_ERR_SUCCESS;
-    /* the ACL check accepted both already; a failure here is a message it did not see */
-    if (mqtt_topic_parse(m->topic, 0, channel, subtopic, err, sizeof err) != 0 ||
-        mqb_content_type(m->properties, &ct, err, sizeof err) != 0)
-        return MOSQ_ERR_SUCCESS;
-    lb_message msg = {.channel = channel,
-                      .subtopic = subtopic,
+    mqb_last *l = &st->last;
+    const char *ch = channel, *sub = subtopic;
+    if (l->client == m->client && strcmp(l->topic, m->topic) == 0) {
+        ch = l->channel, sub = l->subtopic, ct = l->ct; /* checked by the ACL check */
+    } else if (mqtt_topic_parse(m->topic, 0, channel, subtopic, err, sizeof err) != 0) {
+        return MOSQ_ERR_SUCCESS; /* the ACL check refused it already */
+    } else if (mqb_content_type(m->properties, &ct, err, sizeof err) != 0 ||
+               lb_payload_check(ct, m->payload, m->payloadlen, err, sizeof err) != 0) {
+        /* an MQTT 5 publish, whose content type only this event knows */
+        mqb_count(st, MQB_PUB_BAD_PAYLOAD, 1);
+        mqb_warn(st, "dropped a publish of '%s' on '%s': %s", thing, m->topic, err);
+        m->reason_code = MQTT_RC_PAYLOAD_FORMAT_INVALID;
+        return MOSQ_ERR_ACL_DENIED;
+    }
+    lb_message msg = {.channel = ch,
+                      .subtopic = sub,
                       .publisher = thing,
                       .protocol = "mqtt",
                       .payload = m->payload,
                       .payload_len = m->payloadlen,
                       .created = lb_now_ns(),
                       .content_type = ct};
-    /* created tells messages apart (as lb_deliver_publish makes it): unique per broker */
+    /* created tells messages apart: unique per broker */
     if (msg.created <= st->last_created)
         msg.created = st->last_created + 1;
     st->last_created = msg.created;
@@ -80,30 +92,28 @@ static void push(mqb *st, mqb_item *it)
     mqb_wake_up(st);
 }
 
-/* lb_deliver callback, on a bus thread. */
-static void on_delivery(const lb_delivery *d, void *arg)
+void mqb_bridge_incoming(mqb *st, lb_message *m)
 {
-    mqb *st = arg;
-    if (d->msg->protocol && strcmp(d->msg->protocol, "mqtt") == 0)
-        return;
     if (atomic_load_explicit(&st->qlen, memory_order_relaxed) >= st->queue_limit) {
         mqb_count(st, MQB_QUEUE_DROPPED, 1);
+        lb_message_free(m);
         return;
     }
     mqb_item *it = malloc(sizeof *it);
     if (!it) {
         mqb_count(st, MQB_QUEUE_DROPPED, 1);
+        lb_message_free(m);
         return;
     }
-    it->delivery = lb_delivery_ref(d);
+    it->msg = m;
     push(st, it);
 }
 
 /* things.events, on a bus thread: the events that take access away go to the tick. */
 static void on_event(const lb_bus_msg *msg, void *arg)
 {
-    static const char *const wanted[] = {"thing.removed", "thing.key_changed",
-                                         "thing.disconnected", "channel.removed"};
+    static const char *const wanted[] = {"thing.removed", "thing.key_changed", "thing.disconnected",
+                                         "channel.removed"};
     mqb *st = arg;
     json_t *root = json_loadb(msg->data, msg->len, 0, NULL);
     const char *event = json_string_value(json_object_get(root, "event"));
@@ -112,7 +122,7 @@ static void on_event(const lb_bus_msg *msg, void *arg)
     int keep = 0;
     for (size_t i = 0; event && i < sizeof wanted / sizeof wanted[0]; i++)
         keep |= strcmp(event, wanted[i]) == 0;
-    mqb_item *it = keep ? calloc(1, sizeof *it) : NULL;
+    mqb_item *it = keep ? calloc(1, sizeof *it) : NULL; /* msg NULL: an event */
     if (it) {
         snprintf(it->event, sizeof it->event, "%s", event);
         snprintf(it->thing, sizeof it->thing, "%s", thing ? thing : "");
@@ -158,9 +168,9 @@ void mqb_bridge_drain(mqb *st)
     pthread_mutex_unlock(&st->qlock);
     while (it) {
         mqb_item *next = it->next;
-        if (it->delivery) {
-            publish_into_mosquitto(st, it->delivery->msg);
-            lb_delivery_unref(it->delivery);
+        if (it->msg) {
+            publish_into_mosquitto(st, it->msg);
+            lb_message_free(it->msg);
         } else {
             mqb_session_event(st, it);
         }
@@ -174,8 +184,7 @@ void mqb_bridge_clear(mqb *st)
     mqb_item *it = st->qhead, *next;
     for (; it; it = next) {
         next = it->next;
-        if (it->delivery)
-            lb_delivery_unref(it->delivery);
+        lb_message_free(it->msg);
         free(it);
     }
     st->qhead = st->qtail = NULL;
@@ -183,19 +192,6 @@ void mqb_bridge_clear(mqb *st)
 }
 
 /* ---- lifecycle ---- */
-
-int mqb_bridge_follow(mqb *st, const char *channel, lb_deliver_sub **out)
-{
-    char err[LB_ERRLEN];
-    if (getenv("MQB_NOFOLLOW")) return lb_deliver_subscribe(st->deliver, "nochannel", "", MQB_CONN_ID, on_delivery, st, out, err, sizeof err);
-    return lb_deliver_subscribe(st->deliver, channel, "", MQB_CONN_ID, on_delivery, st, out, err,
-                                sizeof err);
-}
-
-void mqb_bridge_unfollow(lb_deliver_sub *sub)
-{
-    lb_deliver_unsubscribe(sub);
-}
 
 int mqb_bridge_start(mqb *st)
 {

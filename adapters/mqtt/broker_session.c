@@ -9,7 +9,7 @@
  *            outlives it, as mosquitto keeps its subscriptions, until the client comes back
  *            clean or its thing is removed.
  *   channel  a channel some session subscribed to: the plugin follows its bus messages
- *            (broker_bridge.c) while at least one session does. mosquitto 2.0 tells plugins
+ *            (broker_nats.c) while at least one session does. mosquitto 2.0 tells plugins
  *            nothing about UNSUBSCRIBE, so a channel is followed until its sessions end; the
  *            extra messages find no subscriber in mosquitto.
  *
@@ -31,7 +31,7 @@ typedef struct channel {
     mqb_node node; /* first: in st->channels by id */
     char id[MQTT_CHANNEL_MAX + 1];
     long refs; /* sessions subscribed */
-    lb_deliver_sub *sub;
+    mqb_follow *sub;
 } channel;
 
 typedef struct use {
@@ -58,7 +58,14 @@ struct conn {
     struct mosquitto *client;
     char thing[LB_THING_ID_MAX];
     session *s;
+    /* the channel last granted, so a stream of publishes or deliveries on one channel skips
+     * lb_authz; valid until GRANT_MS passed or any things.events event came (epoch) */
+    char granted[MQTT_CHANNEL_MAX + 1];
+    long long granted_until_ms;
+    unsigned granted_epoch;
 };
+
+#define GRANT_MS 1000
 
 /* ---- channels ---- */
 
@@ -81,7 +88,7 @@ static channel *channel_ref(mqb *st, const char *id)
         if (!ch)
             return NULL;
         snprintf(ch->id, sizeof ch->id, "%s", id);
-        if (mqb_bridge_follow(st, id, &ch->sub) != 0) {
+        if (mqb_nats_follow(st, id, &ch->sub) != 0) {
             mqb_warn(st, "cannot follow channel %s on the bus", id);
             free(ch);
             return NULL;
@@ -97,7 +104,7 @@ static void channel_unref(mqb *st, channel *ch)
     if (--ch->refs > 0)
         return;
     mqb_table_remove(&st->channels, &ch->node);
-    mqb_bridge_unfollow(ch->sub);
+    mqb_nats_unfollow(ch->sub);
     free(ch);
 }
 
@@ -173,9 +180,9 @@ static conn *conn_find(mqb *st, const struct mosquitto *client)
 static void status_event(mqb *st, const char *event, const conn *c)
 {
     const char *cid = mosquitto_client_id(c->client);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s}", "event", event, "thing_id", c->thing,
-                          "protocol", "mqtt", "time", (json_int_t)lb_now_ns(), "client_id",
-                          cid ? cid : "");
+    json_t *o =
+        json_pack("{s:s, s:s, s:s, s:I, s:s}", "event", event, "thing_id", c->thing, "protocol",
+                  "mqtt", "time", (json_int_t)lb_now_ns(), "client_id", cid ? cid : "");
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     if (text)
         lb_bus_publish(st->bus, MQB_STATUS_SUBJECT, text, strlen(text));
@@ -239,9 +246,28 @@ void mqb_session_connected(mqb *st, struct mosquitto *client, const char *thing)
     status_event(st, "connected", c);
 }
 
-void mqb_session_use(mqb *st, struct mosquitto *client, const char *channel_id, int subscribe)
+mqb_conn *mqb_conn_of(mqb *st, const struct mosquitto *client)
 {
-    conn *c = conn_find(st, client);
+    return conn_find(st, client);
+}
+
+int mqb_conn_granted(mqb *st, const mqb_conn *c, const char *channel_id)
+{
+    return c && c->granted_epoch == st->epoch && strcmp(c->granted, channel_id) == 0 &&
+           mqb_now_ms() < c->granted_until_ms;
+}
+
+void mqb_conn_grant(mqb *st, mqb_conn *c, const char *channel_id)
+{
+    if (!c)
+        return;
+    snprintf(c->granted, sizeof c->granted, "%s", channel_id);
+    c->granted_until_ms = mqb_now_ms() + GRANT_MS;
+    c->granted_epoch = st->epoch;
+}
+
+void mqb_session_use(mqb *st, mqb_conn *c, const char *channel_id, int subscribe)
+{
     session *s = c ? c->s : NULL;
     use *u = NULL;
     if (!s)
@@ -326,6 +352,7 @@ static void count_thing(mqb_node *n, void *arg)
 void mqb_session_event(mqb *st, const mqb_item *ev)
 {
     sweep w = {.st = st, .ev = ev};
+    st->epoch++; /* every remembered grant is asked again */
     if (strcmp(ev->event, "thing.removed") == 0 || strcmp(ev->event, "thing.key_changed") == 0) {
         if (!*ev->thing)
             return;
@@ -351,8 +378,8 @@ void mqb_session_event(mqb *st, const mqb_item *ev)
     }
     if (w.nkick) {
         mqb_count(st, MQB_KICKED, w.nkick);
-        mosquitto_log_printf(MOSQ_LOG_NOTICE, "lyrebird: %s: disconnected %zu client(s)",
-                             ev->event, w.nkick);
+        mosquitto_log_printf(MOSQ_LOG_NOTICE, "lyrebird: %s: disconnected %zu client(s)", ev->event,
+                             w.nkick);
     }
 }
 
@@ -379,8 +406,11 @@ int mqb_session_init(mqb *st)
 
 static void free_conn(mqb_node *n, void *arg)
 {
+    conn *c = (conn *)n;
     (void)arg;
-    free(n);
+    if (c->s && c->s->dropped) /* out of the table: only its connections hold it */
+        session_put(c->s);
+    free(c);
 }
 
 static void free_session(mqb_node *n, void *arg)
@@ -394,10 +424,10 @@ static void free_session(mqb_node *n, void *arg)
 
 void mqb_session_free(mqb *st)
 {
+    if (st->conns.buckets) /* first: they may hold dropped sessions */
+        mqb_table_each(&st->conns, free_conn, NULL);
     if (st->sessions.buckets)
         mqb_table_each(&st->sessions, free_session, st); /* unfollows every channel */
-    if (st->conns.buckets)
-        mqb_table_each(&st->conns, free_conn, NULL);
     mqb_table_free(&st->conns);
     mqb_table_free(&st->sessions);
     mqb_table_free(&st->channels);

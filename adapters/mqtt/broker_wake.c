@@ -45,6 +45,7 @@ static void *waker(void *arg)
     mqb *st = arg;
     mqb_wake *w = &st->wake;
     struct timespec deadline;
+    pthread_setname_np(pthread_self(), "lb-waker");
     pthread_mutex_lock(&w->lock);
     while (!w->stop) {
         if (!atomic_load(&w->pending)) {

@@ -263,8 +263,9 @@ static int mqtt_init(const lb_host *host, void **state)
     if (rc == 0 && !m->external)
         rc = find_broker_plugin(m, err, sizeof err);
     if (rc == 0 && !m->external && !LB_HOST_HAS(host, child_start)) {
-        snprintf(err, sizeof err, "the host cannot run child servers (it is older than the "
-                                  "plugin): set LB_MQTT_EXTERNAL=1 and run mosquitto yourself");
+        snprintf(err, sizeof err,
+                 "the host cannot run child servers (it is older than the "
+                 "plugin): set LB_MQTT_EXTERNAL=1 and run mosquitto yourself");
         rc = LB_EABI;
     }
     if (rc != 0) {

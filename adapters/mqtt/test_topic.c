@@ -109,6 +109,18 @@ static void test_long_names_refused(void **state)
     assert_int_equal(parse(topic, 0), LB_ETOOBIG);
 }
 
+static void test_channel_of_a_delivered_topic(void **state)
+{
+    (void)state;
+    assert_int_equal(mqtt_topic_channel("channels/c1/messages/a/b", ch), 0);
+    assert_string_equal(ch, "c1");
+    assert_int_equal(mqtt_topic_channel("channels/c1/messages", ch), 0);
+    assert_int_equal(mqtt_topic_channel("channels/c1/messagesx", ch), LB_EINVAL);
+    assert_int_equal(mqtt_topic_channel("channels//messages", ch), LB_EINVAL);
+    assert_int_equal(mqtt_topic_channel("channels/c+/messages", ch), LB_EINVAL);
+    assert_int_equal(mqtt_topic_channel("other/c1/messages", ch), LB_EINVAL);
+}
+
 static void test_build_topic_from_bus_message(void **state)
 {
     char out[128];
@@ -134,6 +146,7 @@ int main(void)
         cmocka_unit_test(test_nats_wildcards_refused),
         cmocka_unit_test(test_other_topics_refused),
         cmocka_unit_test(test_long_names_refused),
+        cmocka_unit_test(test_channel_of_a_delivered_topic),
         cmocka_unit_test(test_build_topic_from_bus_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

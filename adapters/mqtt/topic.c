@@ -15,8 +15,7 @@ static const char help[] = "topic must be channels/<channel id>/messages[/<subto
 /* Bytes a channel id may not hold: MQTT wildcards, NATS wildcards and separators, space,
  * controls and DEL. */
 static const unsigned char channel_refused[256] = {
-    [0 ... 0x20] = 1, [0x7f] = 1, ['.'] = 1, ['*'] = 1, ['>'] = 1,
-    ['/'] = 1,        ['+'] = 1,  ['#'] = 1,
+    [0 ... 0x20] = 1, [0x7f] = 1, ['.'] = 1, ['*'] = 1, ['>'] = 1, ['/'] = 1, ['+'] = 1, ['#'] = 1,
 };
 
 /* Maps the MQTT subtopic (slashed, MQTT wildcards) to bus form in out (outlen bytes), so that
@@ -30,7 +29,7 @@ static int map_wildcards(const char *sub, int filter, char *out, size_t outlen, 
         snprintf(err, errlen, "subtopic is longer than %zu characters", outlen - 1);
         return LB_ETOOBIG;
     }
-    for (size_t i = 0; i <= n; i++) {
+    for (size_t i = 0; i < n; i++) {
         char c = sub[i];
         if (c == '*' || c == '>') {
             snprintf(err, errlen, "subtopic may not contain '%c'", c);
@@ -51,6 +50,7 @@ static int map_wildcards(const char *sub, int filter, char *out, size_t outlen, 
         }
         out[i] = c == '+' ? '*' : c == '#' ? '>' : c;
     }
+    out[n] = 0;
     return 0;
 }
 
@@ -93,6 +93,22 @@ int mqtt_topic_parse(const char *topic, int filter, char *channel, char *subtopi
     if (rc == 0)
         rc = lb_subtopic_normalize(mapped, filter, subtopic, MQTT_SUBTOPIC_MAX + 1, err, errlen);
     return rc;
+}
+
+int mqtt_topic_channel(const char *topic, char *channel)
+{
+    if (strncmp(topic, prefix, sizeof prefix - 1) != 0)
+        return LB_EINVAL;
+    const char *id = topic + sizeof prefix - 1;
+    size_t n = 0;
+    for (; id[n] && id[n] != '/'; n++)
+        if (n == MQTT_CHANNEL_MAX || channel_refused[(unsigned char)id[n]])
+            return LB_EINVAL;
+    if (n == 0 || strncmp(id + n, "/messages", 9) != 0 || (id[n + 9] && id[n + 9] != '/'))
+        return LB_EINVAL;
+    memcpy(channel, id, n);
+    channel[n] = 0;
+    return 0;
 }
 
 int mqtt_topic_build(const char *channel, const char *subtopic, char *out, size_t outlen)

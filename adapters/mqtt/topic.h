@@ -23,6 +23,11 @@
 int mqtt_topic_parse(const char *topic, int filter, char *channel, char *subtopic, char *err,
                      size_t errlen);
 
+/* The channel id of a topic that mosquitto is about to deliver (READ access): only the
+ * channel is looked at, the subtopic was checked when the message was published. Returns 0
+ * with channel (MQTT_CHANNEL_MAX + 1 bytes) written, or LB_EINVAL. */
+int mqtt_topic_channel(const char *topic, char *channel);
+
 /* Writes the MQTT topic of a bus message on channel with dotted subtopic ("a.b" becomes
  * channels/<channel>/messages/a/b) to out. Returns 0, or LB_ETOOBIG when outlen is short. */
 int mqtt_topic_build(const char *channel, const char *subtopic, char *out, size_t outlen);

@@ -1,26 +1,20 @@
 /* bench_mqtt_client: a small MQTT 3.1.1 client on raw sockets for the MQTT adapter's tests and
  * benchmarks: the same code drives plain mosquitto and mosquitto with the Lyrebird plugin, so
  * their figures compare. It speaks MQTT over TCP, or over WebSocket (--ws, subprotocol "mqtt"),
- * which mosquitto_pub/sub cannot.
- *
- *   bench_mqtt_client [options] sub TOPIC      print "topic payload" per message; exit 0 once
- *                                              --count arrived (default: until --timeout)
- *   bench_mqtt_client [options] pub TOPIC TEXT publish TEXT (--repeat N times)
- *   bench_mqtt_client [options] flood TOPIC    --pubs N connections publish QoS 0 as fast as
- *                                              TCP lets them for --seconds; one subscriber
- *                                              (--sub-user/--sub-pass) counts what arrives:
- *                                              "flood: sent S received R in T s: X msgs/s"
- *   bench_mqtt_client [options] storm FILE     one connection per line "user pass" of FILE, all
- *                                              at once; holds them --hold ms, then pings each:
- *                                              "storm: N connected in T s (refused R), A alive"
- *   bench_mqtt_client [options] latency TOPIC  publishes [{"n":"ts","v":<Unix us>}] at --rate
- *                                              msgs/s for --seconds; the subscriber prints
- *                                              "latency: N of M received p50 X ms p99 Y ms max Z"
+ * which mosquitto_pub/sub cannot. Options come before the mode:
+ *   sub TOPIC      print "topic payload" per message; exit 0 once --count arrived
+ *   pub TOPIC TEXT publish TEXT (--repeat N times)
+ *   flood TOPIC    --pubs N connections publish QoS 0 as fast as TCP lets them for --seconds;
+ *                  a subscriber (--sub-user/--sub-pass) counts: "flood: ... X msgs/s"
+ *   storm FILE     one connection per line "user pass" of FILE, all at once; held --hold ms,
+ *                  then each pinged: "storm: N connected in T s ...", "storm: A of N alive"
+ *   latency TOPIC  [{"n":"ts","v":<Unix us>}] at --rate msgs/s for --seconds to a subscriber:
+ *                  "latency: N of M received p50 X ms p99 Y ms max Z ms" (sub --stamped too)
  * Options: --host H (127.0.0.1) --port P --ws --user U --pass K --id CLIENT_ID --qos 0|1
  *   --retain --count N --timeout MS (5000) --ready FILE --repeat N --pubs N --seconds S
- *   --rate R --hold MS --sub-user U --sub-pass K --stamped (sub: print latency of stamps)
+ *   --rate R --hold MS --sub-user U --sub-pass K --stamped
  * Exit codes: 0 done, 1 fewer messages than --count, 2 usage or network error, 3 CONNACK
- * refused ("connack: <code>" on stderr), 4 SUBACK refused ("suback: 128"). */
+ * refused ("connack: <code>" on stderr), 4 SUBACK refused ("suback: 128") or closed. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,8 +39,14 @@ static struct {
     const char *host, *user, *pass, *id, *ready, *sub_user, *sub_pass;
     int port, ws, qos, retain, stamped;
     long count, timeout_ms, repeat, pubs, seconds, rate, hold_ms;
-} opt = {.host = "127.0.0.1", .port = 1883, .timeout_ms = 5000, .repeat = 1, .pubs = 1,
-         .seconds = 5, .rate = 1000, .hold_ms = 2000};
+} opt = {.host = "127.0.0.1",
+         .port = 1883,
+         .timeout_ms = 5000,
+         .repeat = 1,
+         .pubs = 1,
+         .seconds = 5,
+         .rate = 1000,
+         .hold_ms = 2000};
 
 typedef struct conn {
     int fd;
@@ -100,8 +100,8 @@ static size_t packet(unsigned char *out, unsigned char h, const unsigned char *b
     return k + n;
 }
 
-static size_t connect_packet(unsigned char *out, const char *id, const char *user,
-                             const char *pass, int keepalive)
+static size_t connect_packet(unsigned char *out, const char *id, const char *user, const char *pass,
+                             int keepalive)
 {
     unsigned char body[1024];
     size_t n = put_str(body, "MQTT", 4);
@@ -117,8 +117,8 @@ static size_t connect_packet(unsigned char *out, const char *id, const char *use
     return packet(out, 0x10, body, n);
 }
 
-static size_t publish_packet(unsigned char *out, const char *topic, const void *payload,
-                             size_t len, int qos, int retain, int mid)
+static size_t publish_packet(unsigned char *out, const char *topic, const void *payload, size_t len,
+                             int qos, int retain, int mid)
 {
     unsigned char hdr[600];
     size_t n = put_str(hdr, topic, strlen(topic));
@@ -471,8 +471,9 @@ static int do_pub(const char *topic, const char *text)
     conn *c = conn_open(opt.user, opt.pass, opt.id);
     unsigned char *pkt = malloc(strlen(text) + 700), b0, b1;
     for (long i = 0; i < opt.repeat; i++) {
-        conn_send(c, pkt, publish_packet(pkt, topic, text, strlen(text), opt.qos, opt.retain,
-                                         (int)(i % 65535) + 1));
+        conn_send(c, pkt,
+                  publish_packet(pkt, topic, text, strlen(text), opt.qos, opt.retain,
+                                 (int)(i % 65535) + 1));
         if (opt.qos && wait_packet(c, 4, &b0, &b1, (int)opt.timeout_ms) != 0)
             die("no PUBACK");
     }
@@ -582,7 +583,7 @@ static int do_storm(const char *file)
         die(file);
     char user[128], pass[128];
     size_t cap = 1024, n = 0;
-    char (*creds)[2][128] = malloc(cap * sizeof *creds);
+    char(*creds)[2][128] = malloc(cap * sizeof *creds);
     while (fscanf(f, "%127s %127s", user, pass) == 2) {
         if (n == cap)
             creds = realloc(creds, (cap *= 2) * sizeof *creds);
@@ -725,8 +726,8 @@ static int do_latency(const char *topic)
         char payload[64];
         int n = snprintf(payload, sizeof payload, "[{\"n\":\"ts\",\"v\":%lld}]",
                          now_us(CLOCK_REALTIME));
-        conn_send(p, pkt, publish_packet(pkt, topic, payload, (size_t)n, opt.qos, 0,
-                                         (int)(i % 65535) + 1));
+        conn_send(p, pkt,
+                  publish_packet(pkt, topic, payload, (size_t)n, opt.qos, 0, (int)(i % 65535) + 1));
         if (opt.qos)
             wait_packet(p, 4, &b0, &b1, 1000);
     }
@@ -737,53 +738,44 @@ static int do_latency(const char *topic)
     return s.n == total ? 0 : 1;
 }
 
+/* The options, as data: flags set an int to 1, the others take the next argument. */
+static const struct {
+    const char *name;
+    char kind; /* 'f' flag, 's' string, 'i' int, 'l' long */
+    void *to;
+} options[] = {
+    /* clang-format off */
+    {"ws", 'f', &opt.ws},             {"retain", 'f', &opt.retain},
+    {"stamped", 'f', &opt.stamped},   {"host", 's', &opt.host},
+    {"user", 's', &opt.user},         {"pass", 's', &opt.pass},
+    {"id", 's', &opt.id},             {"ready", 's', &opt.ready},
+    {"sub-user", 's', &opt.sub_user}, {"sub-pass", 's', &opt.sub_pass},
+    {"port", 'i', &opt.port},         {"qos", 'i', &opt.qos},
+    {"count", 'l', &opt.count},       {"timeout", 'l', &opt.timeout_ms},
+    {"repeat", 'l', &opt.repeat},     {"pubs", 'l', &opt.pubs},
+    {"seconds", 'l', &opt.seconds},   {"rate", 'l', &opt.rate},
+    {"hold", 'l', &opt.hold_ms},
+    /* clang-format on */
+};
+
 int main(int argc, char **argv)
 {
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-        const char *o = argv[i] + 2, *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(o, "ws"))
-            opt.ws = 1;
-        else if (!strcmp(o, "retain"))
-            opt.retain = 1;
-        else if (!strcmp(o, "stamped"))
-            opt.stamped = 1;
-        else if (!v)
+        size_t k = 0, n = sizeof options / sizeof options[0];
+        while (k < n && strcmp(options[k].name, argv[i] + 2) != 0)
+            k++;
+        if (k == n || (options[k].kind != 'f' && i + 1 >= argc))
             goto usage;
-        else if (i++, !strcmp(o, "host"))
-            opt.host = v;
-        else if (!strcmp(o, "port"))
-            opt.port = atoi(v);
-        else if (!strcmp(o, "user"))
-            opt.user = v;
-        else if (!strcmp(o, "pass"))
-            opt.pass = v;
-        else if (!strcmp(o, "id"))
-            opt.id = v;
-        else if (!strcmp(o, "ready"))
-            opt.ready = v;
-        else if (!strcmp(o, "sub-user"))
-            opt.sub_user = v;
-        else if (!strcmp(o, "sub-pass"))
-            opt.sub_pass = v;
-        else if (!strcmp(o, "qos"))
-            opt.qos = atoi(v);
-        else if (!strcmp(o, "count"))
-            opt.count = atol(v);
-        else if (!strcmp(o, "timeout"))
-            opt.timeout_ms = atol(v);
-        else if (!strcmp(o, "repeat"))
-            opt.repeat = atol(v);
-        else if (!strcmp(o, "pubs"))
-            opt.pubs = atol(v);
-        else if (!strcmp(o, "seconds"))
-            opt.seconds = atol(v);
-        else if (!strcmp(o, "rate"))
-            opt.rate = atol(v);
-        else if (!strcmp(o, "hold"))
-            opt.hold_ms = atol(v);
+        const char *v = options[k].kind == 'f' ? NULL : argv[++i];
+        if (options[k].kind == 'f')
+            *(int *)options[k].to = 1;
+        else if (options[k].kind == 's')
+            *(const char **)options[k].to = v;
+        else if (options[k].kind == 'i')
+            *(int *)options[k].to = atoi(v);
         else
-            goto usage;
+            *(long *)options[k].to = atol(v);
     }
     srandom((unsigned)now_us(CLOCK_REALTIME));
     signal(SIGPIPE, SIG_IGN); /* a closed connection is an error code, not the end */

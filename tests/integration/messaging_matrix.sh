@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Cross-protocol delivery: one channel, publishers on HTTP (curl), WebSocket (lbt_ws) and
-# CoAP (coap-client-notls), receivers on WebSocket and CoAP observe. Every receiver gets
+# Cross-protocol delivery: one channel, publishers on HTTP (curl), WebSocket (lbt_ws), CoAP
+# (coap-client-notls) and MQTT (mosquitto_pub), receivers on WebSocket and CoAP observe. Every receiver gets
 # every message exactly once, and no connection gets its own message back. Unauthorized,
 # unconnected and bad SenML are refused on every protocol.
 source "$LB_SRC/tests/harness/lib.sh"
 lbt_start_nats
 export LB_ADMIN_EMAIL=admin@example.com LB_ADMIN_PASSWORD=admin-secret-1
-export LB_WS_PORT=$(lbt_free_port) LB_COAP_PORT=$(lbt_free_port)
-lbt_start_host things http ws coap
+export LB_WS_PORT=$(lbt_free_port) LB_COAP_PORT=$(lbt_free_port) LB_MQTT_PORT=$(lbt_free_port)
+export LB_MQTT_WS_PORT=0
+lbt_start_host things http ws coap mqtt
 lbt_provision
 WS="ws://127.0.0.1:$LB_WS_PORT/channels/$C1/messages"
 COAP="coap://127.0.0.1:$LB_COAP_PORT/channels/$C1/messages"
@@ -15,7 +16,7 @@ msg() { printf '[{"n":"from","vs":"%s"}]' "$1"; }
 
 # receivers (thing 2): a WS subscriber and a CoAP observer; thing 1 also listens on WS while
 # it publishes there, to show it does not get its own message back
-"$LB_BIN/lbt_ws" --header "Authorization: Thing $K2" --count 3 --timeout 8000 \
+"$LB_BIN/lbt_ws" --header "Authorization: Thing $K2" --count 4 --timeout 8000 \
   --ready "$LBT_TMP/ws2.ready" "$WS" >"$LBT_TMP/ws2.out" 2>"$LBT_TMP/ws2.err" &
 ws2=$!
 coap-client-notls -m get -s 8 -B 9 "$COAP?auth=$K2" >"$LBT_TMP/coap2.out" 2>&1 &
@@ -35,16 +36,18 @@ lbt_expect "HTTP publish" 202
 sleep 1
 coap-client-notls -m post -t 110 -e "$(msg coap-1)" "$COAP?auth=$K1" >/dev/null 2>&1
 lbt_check "CoAP publish" test $? -eq 0
+mosquitto_pub -p "$LB_MQTT_PORT" -i matrix-pub -u "$T1" -P "$K1" -t "channels/$C1/messages" -m "$(msg mqtt-1)"
+lbt_check "MQTT publish" test $? -eq 0
 wait "$ws2" || true
 wait "$ws1" || true
 wait "$coap2" || true
 
-for src in http-1 ws-1 coap-1; do
+for src in http-1 ws-1 coap-1 mqtt-1; do
   lbt_eq "WS receiver got $src once" 1 "$(grep -c "\"$src\"" "$LBT_TMP/ws2.out")"
   lbt_eq "CoAP observer got $src once" 1 "$(grep -c "\"$src\"" "$LBT_TMP/coap2.out")"
 done
 lbt_eq "the WS publisher did not get its own message" 0 "$(grep -c '"ws-1"' "$LBT_TMP/ws1.out")"
-lbt_eq "the WS publisher got the others' (HTTP, CoAP)" 2 "$(grep -cE '"(http-1|coap-1)"' "$LBT_TMP/ws1.out")"
+lbt_eq "the WS publisher got the others' (HTTP, CoAP, MQTT)" 3 "$(grep -cE '"(http-1|coap-1|mqtt-1)"' "$LBT_TMP/ws1.out")"
 
 # refusals on every protocol: unknown key, not connected, bad SenML
 code() { coap-client-notls -v 6 -B 3 "$@" 2>&1 | grep -oE '\b[245]\.[0-9]{2}\b' | head -1; }
