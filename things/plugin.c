@@ -157,11 +157,13 @@ fail:
 
 static int things_start(void *state)
 {
-    return things_authz_start(state);
+    int rc = things_authz_start(state);
+    return rc != 0 ? rc : things_provision_start(state);
 }
 
 static int things_stop(void *state)
 {
+    things_provision_stop(state);
     things_authz_stop(state);
     return 0;
 }

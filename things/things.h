@@ -5,7 +5,8 @@
  *   api_users.c      /users, /tokens, /users/profile, /password
  *   api_entities.c   /things and /channels (they share one implementation)
  *   api_connect.c    connections
- *   authorize.c      the things.authorize responder and things.events publisher */
+ *   authorize.c      the things.authorize responder and things.events publisher
+ *   provision.c      things.provision: plugins register things on a user's behalf */
 #ifndef LB_THINGS_H
 #define LB_THINGS_H
 
@@ -16,6 +17,7 @@
 #include "store.h"
 
 #define THINGS_AUTHZ_WORKERS_MAX 16
+#define THINGS_PROVISION_SUBJECT "things.provision"
 
 typedef struct things {
     const lb_host *host;
@@ -25,6 +27,7 @@ typedef struct things {
     int open_registration;
     int authz_workers;
     lb_bus_sub *authz_subs[THINGS_AUTHZ_WORKERS_MAX];
+    lb_bus_sub *provision_sub;
     lb_counter *authz_granted, *authz_denied, *logins_failed;
 } things;
 
@@ -73,6 +76,10 @@ void things_authz_stop(things *t);
  * (NULL fields left out). */
 void things_event(things *t, const char *name, const char *thing_id, const char *channel_id,
                   const char *key);
+
+/* provision.c */
+int things_provision_start(things *t);
+void things_provision_stop(things *t);
 
 /* api_users.c: creates a user with a fresh id and the password hashed; *out filled when not
  * NULL. LB_EEXIST when the email is taken. */

@@ -1,7 +1,8 @@
 /* Authorization end to end: the real things plugin (`lyrebird run things`) answers
  * things.authorize over a real nats-server, and an adapter's lb_authz client caches the
  * answers and drops them on things.events, so a removed thing, a changed key or a
- * disconnect is refused within 1 s. Provisioning goes through the REST API (libcurl). */
+ * disconnect is refused within 1 s. Provisioning goes through the REST API (libcurl).
+ * Also the things.provision request API that plugins use to register things for a user. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -190,6 +191,73 @@ static void new_connection_is_granted_soon(void **state)
     lb_authz_free(a);
 }
 
+/* A things.provision request; the reply object. */
+static json_t *provision(const char *fmt, ...)
+{
+    char body[4096], *reply = NULL;
+    size_t len = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(body, sizeof body, fmt, ap);
+    va_end(ap);
+    assert_int_equal(lb_bus_request(bus, "things.provision", body, strlen(body), 2000, &reply,
+                                    &len),
+                     0);
+    json_t *o = json_loadb(reply, len, 0, NULL);
+    free(reply);
+    assert_non_null(o);
+    return o;
+}
+
+static void provision_identifies_the_token_and_refuses_a_bad_one(void **state)
+{
+    json_t *o = provision("{\"op\":\"identify\",\"token\":\"%s\"}", token);
+    assert_string_equal(json_string_value(json_object_get(o, "email")), "admin@example.com");
+    assert_true(json_is_true(json_object_get(o, "admin")));
+    json_decref(o);
+    o = provision("{\"op\":\"identify\",\"token\":\"forged.token.value\"}");
+    assert_int_equal(json_integer_value(json_object_get(o, "status")), 401);
+    json_decref(o);
+    o = provision("{\"op\":\"explode\",\"token\":\"%s\"}", token);
+    assert_int_equal(json_integer_value(json_object_get(o, "status")), 400);
+    json_decref(o);
+}
+
+static void provision_creates_a_connected_thing_and_removes_it(void **state)
+{
+    char c[64], id[LB_THING_ID_MAX], err[LB_ERRLEN], path[128];
+    create("/channels", "{\"name\":\"lora\"}", c, NULL);
+    json_t *o = provision("{\"op\":\"create_thing\",\"token\":\"%s\",\"name\":\"dev\","
+                          "\"channel_id\":\"%s\",\"metadata\":{\"lora\":{\"dev_eui\":\"01\"}}}",
+                          token, c);
+    const char *thing = json_string_value(json_object_get(o, "thing_id"));
+    const char *key = json_string_value(json_object_get(o, "key"));
+    assert_non_null(thing);
+    assert_non_null(key);
+    lb_authz *a = lb_authz_new(bus, 0, 0);
+    assert_int_equal(lb_authz_key(a, key, c, id, err, sizeof err), 0); /* connected */
+    assert_string_equal(id, thing);
+    json_t *got = NULL;
+    snprintf(path, sizeof path, "/things/%s", thing);
+    assert_int_equal(api("GET", path, NULL, &got), 200);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(json_object_get(got, "metadata"), "lora"), "dev_eui")),
+                        "01");
+    json_decref(got);
+    json_t *r = provision("{\"op\":\"remove_thing\",\"token\":\"%s\",\"thing_id\":\"%s\"}",
+                          token, thing);
+    assert_null(json_object_get(r, "error"));
+    json_decref(r);
+    assert_int_equal(api("GET", path, NULL, NULL), 404);
+    assert_true(ms_until_refused(a, key, c) >= 0);
+    lb_authz_free(a);
+    json_decref(o);
+    o = provision("{\"op\":\"create_thing\",\"token\":\"%s\",\"channel_id\":\"nope\"}",
+                  token);
+    assert_int_equal(json_integer_value(json_object_get(o, "status")), 404);
+    json_decref(o);
+}
+
 static int setup(void **state)
 {
     static const char *const plugins[] = {"things", NULL};
@@ -226,6 +294,8 @@ int main(void)
         cmocka_unit_test(changed_key_is_refused_within_a_second),
         cmocka_unit_test(disconnect_is_refused_within_a_second),
         cmocka_unit_test(new_connection_is_granted_soon),
+        cmocka_unit_test(provision_identifies_the_token_and_refuses_a_bad_one),
+        cmocka_unit_test(provision_creates_a_connected_thing_and_removes_it),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
