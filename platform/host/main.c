@@ -29,6 +29,7 @@ static const char usage[] =
     "  channels things CHANNEL_ID | connect THING_ID CHANNEL_ID | disconnect THING_ID CHANNEL_ID\n"
     "                      provision through the REST API at LB_URL with LB_TOKEN\n"
     "                      (--json prints the API's JSON)\n"
+    "  sim [options]       LoRaWAN gateway and device simulator (lyrebird-sim; sim --help)\n"
     "  version             print the version\n"
     "  help                print this text\n"
     "\n"
@@ -83,12 +84,13 @@ static int is_cli_command(const char *cmd)
     return 0;
 }
 
-static int run_cli(int argc, char **argv)
+/* Execs the program `name` that lives next to this binary, with argv (argv[0] replaced). */
+static int run_helper(const char *name, char **argv)
 {
-    char exe[PATH_MAX], path[PATH_MAX + 16];
+    char exe[PATH_MAX], path[PATH_MAX + 32];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[n > 0 ? n : 0] = 0;
-    snprintf(path, sizeof path, "%s/lyrebird-cli", dirname(exe));
+    snprintf(path, sizeof path, "%s/%s", dirname(exe), name);
     argv[0] = path;
     execv(path, argv);
     fprintf(stderr, "lyrebird: cannot run %s: %s\n", path, strerror(errno));
@@ -98,6 +100,8 @@ static int run_cli(int argc, char **argv)
 int main(int argc, char **argv)
 {
     char *args[256];
+    if (argc > 1 && strcmp(argv[1], "sim") == 0) /* its --flags are its own */
+        return run_helper("lyrebird-sim", argv + 1);
     if (argc > 256) {
         fprintf(stderr, "lyrebird: too many arguments\n");
         return 2;
@@ -129,7 +133,7 @@ int main(int argc, char **argv)
         return lb_host_main(LB_MODE_RUN, args + 1, n - 1);
     }
     if (is_cli_command(cmd))
-        return run_cli(argc, argv);
+        return run_helper("lyrebird-cli", argv);
     fprintf(stderr, "lyrebird: unknown command '%s'; try 'lyrebird help'\n", cmd);
     return 2;
 }

@@ -1,0 +1,10 @@
+# The LoRa adapter end to end (the plugin, the simulator, nats-server, curl).
+lb_shell_test(integration lora_e2e integration/lora_e2e.sh)
+
+# Benchmark: uplinks/s, latency, confirmed ACKs in RX1, a million devices.
+add_executable(bench_lora_fill bench/bench_lora_fill.c ${CMAKE_SOURCE_DIR}/adapters/lora/store.c
+               ${CMAKE_SOURCE_DIR}/adapters/lora/util.c)
+target_include_directories(bench_lora_fill PRIVATE ${CMAKE_SOURCE_DIR}/adapters/lora)
+target_link_libraries(bench_lora_fill PRIVATE lyrebird lb_lorawan lb_lora_region lb_semtech
+                      PkgConfig::JANSSON PkgConfig::SODIUM PkgConfig::SQLITE pthread)
+lb_shell_test(bench lora bench/bench_lora.sh)
