@@ -8,3 +8,8 @@ target_include_directories(bench_lora_fill PRIVATE ${CMAKE_SOURCE_DIR}/adapters/
 target_link_libraries(bench_lora_fill PRIVATE lyrebird lb_lorawan lb_lora_region lb_semtech
                       PkgConfig::JANSSON PkgConfig::SODIUM PkgConfig::SQLITE pthread)
 lb_shell_test(bench lora bench/bench_lora.sh)
+
+# ADR decisions (one module, cmocka).
+lb_test(unit lora_adr SOURCES unit/test_lora_adr.c ${CMAKE_SOURCE_DIR}/adapters/lora/ns/adr.c
+        LIBS lb_lorawan lb_lora_region lb_semtech PkgConfig::JANSSON m)
+target_include_directories(unit_lora_adr PRIVATE ${CMAKE_SOURCE_DIR}/adapters/lora)

@@ -38,6 +38,7 @@
 #define LORA_MAX_DL 242    /* largest FRMPayload queued */
 #define LORA_MAX_QUEUE 32  /* downlinks queued per device */
 #define LORA_ID_MAX 64
+#define LORA_ADR_HISTORY 20 /* uplinks the ADR decision looks at */
 
 /* One gateway's reception of a frame. */
 typedef struct lora_rx {
@@ -100,6 +101,11 @@ typedef struct lora_dev {
     lora_dl *queue;      /* head is next; a confirmed head stays until ACKed */
     unsigned queue_len;
     uint64_t last_gw;    /* class C: the gateway that heard it last */
+    int8_t adr_snr[LORA_ADR_HISTORY]; /* best SNR of recent uplinks, quarter dB */
+    uint8_t adr_n, adr_next;
+    uint8_t tx_power;               /* TXPower index the device has (0: max EIRP) */
+    bool adr_asked;                 /* a LinkADRReq went out, its answer is due */
+    uint8_t adr_dr, adr_tx_power;   /* what it asked for */
     int64_t last_seen_ns;
 } lora_dev;
 
@@ -144,6 +150,7 @@ typedef struct lora {
     int rx_margin_ms; /* a window that opens sooner than this is missed */
     int confirmed_retries;
     int us915_sub_band; /* the sub-band a US915 join-accept enables (0: all) */
+    double adr_margin_db; /* ADR installation margin */
 
     pthread_mutex_t lock; /* devices */
     lora_registry *reg;
@@ -306,6 +313,19 @@ bool lora_downlink_join(lora *l, const lw_region *r, const lora_uplink *up, cons
 /* Sends tx in RX1 if there is still time, else RX2 (RX2 stays the fallback on a TX_ACK
  * error). false (counted as late) when both windows have passed. */
 bool lora_downlink_send(lora *l, const lora_tx *tx);
+
+/* ns/adr.c: adaptive data rate, the network's side. */
+/* Demodulation floor of a spreading factor, dB. */
+float lora_snr_floor(int sf);
+/* Semtech's ADR decision: with snr_max the best SNR of recent uplinks at dr, margin_db the
+ * installation margin, the data rate and TXPower index the device should use. Pure. */
+void lora_adr_decide(const lw_region *r, int dr, int tx_power, float snr_max, float margin_db,
+                     int *new_dr, int *new_power);
+/* Notes up's SNR and, when the ADR bit is set and enough uplinks were seen, puts a
+ * LinkADRReq in d's MAC answers if the decision differs from what d uses. lock held. */
+void lora_adr_uplink(lora *l, lora_dev *d, const lora_uplink *up, int dr, bool adr_bit);
+/* A LinkADRAns status byte from d: all three ACK bits adopt what was asked. */
+void lora_adr_answer(lora_dev *d, uint8_t status);
 
 /* js/join.c: a join-request (loop thread). */
 void lora_js_join(lora *l, lora_uplink *up, const lw_frame *f);

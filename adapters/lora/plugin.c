@@ -13,6 +13,7 @@
  *   LB_LORA_RX_MARGIN_MS       a receive window opening sooner than this is missed (40)
  *   LB_LORA_CONFIRMED_RETRIES  sends of a confirmed downlink before it is given up (4)
  *   LB_LORA_US915_SUB_BAND     the sub-band US915 join-accepts enable, 0 for all (2)
+ *   LB_LORA_ADR_MARGIN_DB      ADR installation margin (10)
  *   LB_KEK                     key-encryption key, 32/48/64 hex digits; else
  *                              <data>/lora.kek, made at first start (mode 0600)
  *
@@ -34,7 +35,7 @@
 static int configure(lora *l)
 {
     char err[LB_ERRLEN];
-    long dedup, gap, margin, retries, sub_band;
+    long dedup, gap, margin, retries, sub_band, adr_margin;
     const char *net_id = lb_config_str("LB_LORA_NET_ID", "000000");
     uint64_t id = 0;
     if (lb_config_port("LB_LORA_UDP_PORT", 1700, &l->udp_port, err, sizeof err) != 0 ||
@@ -44,7 +45,8 @@ static int configure(lora *l)
         lb_config_int("LB_LORA_MAX_FCNT_GAP", 16384, 1, 1L << 31, &gap, err, sizeof err) != 0 ||
         lb_config_int("LB_LORA_RX_MARGIN_MS", 40, 0, 900, &margin, err, sizeof err) != 0 ||
         lb_config_int("LB_LORA_CONFIRMED_RETRIES", 4, 1, 16, &retries, err, sizeof err) != 0 ||
-        lb_config_int("LB_LORA_US915_SUB_BAND", 2, 0, 8, &sub_band, err, sizeof err) != 0) {
+        lb_config_int("LB_LORA_US915_SUB_BAND", 2, 0, 8, &sub_band, err, sizeof err) != 0 ||
+        lb_config_int("LB_LORA_ADR_MARGIN_DB", 10, 0, 30, &adr_margin, err, sizeof err) != 0) {
         l->host->log(l->host, LB_LOG_ERROR, "bad setting", "error=\"%s\"", err);
         return LB_EINVAL;
     }
@@ -61,6 +63,7 @@ static int configure(lora *l)
     l->rx_margin_ms = (int)margin;
     l->confirmed_retries = (int)retries;
     l->us915_sub_band = (int)sub_band;
+    l->adr_margin_db = (double)adr_margin;
     return 0;
 }
 

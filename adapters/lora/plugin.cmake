@@ -5,6 +5,7 @@ lb_add_plugin(lora
           ${CMAKE_CURRENT_LIST_DIR}/api.c ${CMAKE_CURRENT_LIST_DIR}/api_gw.c
           ${CMAKE_CURRENT_LIST_DIR}/gw/gw.c ${CMAKE_CURRENT_LIST_DIR}/ns/dedup.c
           ${CMAKE_CURRENT_LIST_DIR}/ns/ns.c ${CMAKE_CURRENT_LIST_DIR}/ns/downlink.c
+          ${CMAKE_CURRENT_LIST_DIR}/ns/adr.c
           ${CMAKE_CURRENT_LIST_DIR}/js/join.c ${CMAKE_CURRENT_LIST_DIR}/as/as.c
           ${CMAKE_CURRENT_LIST_DIR}/as/queue.c
   LIBS lb_lorawan lb_lora_region lb_semtech PkgConfig::JANSSON PkgConfig::SODIUM

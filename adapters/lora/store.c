@@ -6,7 +6,9 @@
  * One connection behind a mutex: the loop thread writes counters in batches (one
  * transaction per batch), REST handlers do the rest. Counters are written with
  * synchronous=NORMAL: a commit survives a crash of the process (not of the machine) before
- * the frames it covers are published. */
+ * the frames it covers are published. The WAL is checkpointed by a thread of its own, on its
+ * own connection, once a second: a checkpoint syncs the database file, which would otherwise
+ * stall the committing loop thread for milliseconds. */
 #include "lora.h"
 
 #include <lyrebird/error.h>
@@ -16,12 +18,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define WRAPPED 24
 
 struct lora_store {
     sqlite3 *db;
     pthread_mutex_t lock;
+    sqlite3 *ckpt_db; /* the checkpointer's connection */
+    pthread_t ckpt;
+    bool ckpt_running;
+    pthread_mutex_t ckpt_lock;
+    pthread_cond_t ckpt_cond;
     uint8_t kek[32];
     size_t kek_len;
     sqlite3_stmt *counters;
@@ -74,6 +82,40 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
     return 0;
 }
 
+/* The checkpointer: a PASSIVE checkpoint every second until the store closes. */
+static void *checkpointer(void *arg)
+{
+    lora_store *s = arg;
+    pthread_mutex_lock(&s->ckpt_lock);
+    while (s->ckpt_running) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&s->ckpt_cond, &s->ckpt_lock, &until);
+        if (s->ckpt_running)
+            sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
+    pthread_mutex_unlock(&s->ckpt_lock);
+    return NULL;
+}
+
+static int checkpointer_start(lora_store *s, const char *path, char *err, size_t errlen)
+{
+    if (sqlite3_open(path, &s->ckpt_db) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path, sqlite3_errmsg(s->ckpt_db));
+        return LB_EIO;
+    }
+    sqlite3_busy_timeout(s->ckpt_db, 1000);
+    sqlite3_exec(s->db, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
+    s->ckpt_running = true;
+    if (pthread_create(&s->ckpt, NULL, checkpointer, s) != 0) {
+        s->ckpt_running = false;
+        snprintf(err, errlen, "cannot start the checkpointer");
+        return LB_ENOMEM;
+    }
+    return 0;
+}
+
 lora_store *lora_store_open(const char *path, const uint8_t *kek, size_t kek_len, char *err,
                             size_t errlen)
 {
@@ -86,6 +128,8 @@ lora_store *lora_store_open(const char *path, const uint8_t *kek, size_t kek_len
     memcpy(s->kek, kek, kek_len);
     s->kek_len = kek_len;
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->ckpt_lock, NULL);
+    pthread_cond_init(&s->ckpt_cond, NULL);
     if (sqlite3_open(path, &s->db) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path, sqlite3_errmsg(s->db));
         goto fail;
@@ -101,6 +145,8 @@ lora_store *lora_store_open(const char *path, const uint8_t *kek, size_t kek_len
         snprintf(err, errlen, "cannot prepare: %s", sqlite3_errmsg(s->db));
         goto fail;
     }
+    if (checkpointer_start(s, path, err, errlen) != 0)
+        goto fail;
     return s;
 fail:
     lora_store_close(s);
@@ -111,9 +157,19 @@ void lora_store_close(lora_store *s)
 {
     if (!s)
         return;
+    pthread_mutex_lock(&s->ckpt_lock);
+    bool joined = s->ckpt_running;
+    s->ckpt_running = false;
+    pthread_cond_signal(&s->ckpt_cond);
+    pthread_mutex_unlock(&s->ckpt_lock);
+    if (joined)
+        pthread_join(s->ckpt, NULL);
+    sqlite3_close(s->ckpt_db);
     sqlite3_finalize(s->counters);
     sqlite3_close(s->db);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->ckpt_lock);
+    pthread_cond_destroy(&s->ckpt_cond);
     sodium_memzero(s->kek, sizeof s->kek);
     free(s);
 }

@@ -134,6 +134,27 @@ wait "$LBT_SUB_PID" || true
 lbt_check "a bad downlink request is refused with the reason on lora/error" \
   jq -e '.payload | fromjson | .error | test("f_port")' "$LBT_TMP/err.jsonl"
 
+# ---- LoRaWAN 1.1 in US915: join, confirmed uplinks ACKed in RX1 on 923.3 + 0.6 * (ch % 8) ----
+n=$("${SIM[@]}" --print-devices --mode otaa --mac 1.1 --region US915 --devices 1 \
+  --dev-eui-base 00800000000C0000 --channel "$C1" | register)
+lbt_eq "a 1.1 US915 device registered" 1 "$n"
+"${SIM[@]}" --mode otaa --mac 1.1 --region US915 --devices 1 --dev-eui-base 00800000000C0000 \
+  --uplinks 2 --confirmed --state "$LBT_TMP/us.state" >"$LBT_TMP/us.json"
+lbt_eq "the 1.1 device joined (1.1 join-accept, OptNeg)" 1 "$(jq .joins_accepted "$LBT_TMP/us.json")"
+lbt_eq "the join-accept and both ACKs came in RX1 on the right frequency and DR" \
+  "2 3 0" "$(jq -r '"\(.acks_received) \(.downlinks_rx1) \(.downlinks_bad_radio)"' "$LBT_TMP/us.json")"
+
+# ---- ADR: after 20 uplinks with the ADR bit, a LinkADRReq for the margin left ----
+n=$("${SIM[@]}" --print-devices --mode abp --devices 1 --dev-eui-base 00800000000D0000 \
+  --addr-base 27000000 --channel "$C1" | register)
+"${SIM[@]}" --mode abp --devices 1 --dev-eui-base 00800000000D0000 --addr-base 27000000 \
+  --adr --uplinks 22 --rate 3 --log-downlinks --wait-downlink 1500 >"$LBT_TMP/adr.out"
+# SNR 9.5 dB at DR5 (SF7, floor -7.5 dB), 10 dB margin: 7 dB = 2 steps of power:
+# LinkADRReq DR5 TXPower 2, ChMask 0x00FF, NbTrans 1
+lbt_check "LinkADRReq(DR5, TXPower 2, 8 channels) sent once, in RX1" \
+  jq -se 'map(select(.mac? and (.mac | ascii_downcase | startswith("0352ff0001")))) |
+          length == 1 and .[0].window == "rx1"' "$LBT_TMP/adr.out"
+
 # ---- confirmed uplinks are acknowledged ----
 "${SIM[@]}" --mode abp --devices 2 --dev-eui-base $ABP_BASE --uplinks 2 --confirmed \
   --state "$STATE" >"$LBT_TMP/conf.json"
@@ -163,6 +184,6 @@ lbt_eq "an old FCnt is still refused after the restart" 0 "$(wc -l <"$LBT_TMP/ol
 lbt_http DELETE /lora/devices/00800000000A0001 "" "${AUTH[@]}"
 lbt_expect "device deleted" 204
 lbt_http GET /lora/devices "" "${AUTH[@]}"
-lbt_expect "and gone from the list" 200 '.total == 2'
+lbt_expect "and gone from the list" 200 '.total == 4'
 grep -q 'level=error' "$LBT_TMP/host.log" && lbt_fail "errors in the host log: $(grep level=error "$LBT_TMP/host.log" | head -3)" || lbt_pass "no errors logged"
 lbt_done

@@ -2,7 +2,7 @@
  * device among those sharing its DevAddr by checking the MIC with each candidate's keys and
  * 32-bit FCnt (DevAddr collisions are normal), apply the FCnt rules (a counter not above
  * the last is a replay, a jump above the gap limit is refused), read MAC commands, note an
- * ACK or a confirmed frame, decrypt, and build the answer downlink.
+ * ACK or a confirmed frame, run ADR, decrypt, and build the answer downlink.
  *
  * Accepted frames wait in a batch; lora_ns_flush stores the batch's counters in one
  * transaction and only then publishes the frames and sends their downlinks, so a restart
@@ -30,11 +30,6 @@ struct lora_batch {
     size_t n;
     batch_item items[BATCH_MAX];
 };
-
-/* Demodulation floor per spreading factor, dB (Semtech SX1276 datasheet, table 13), for the
- * LinkCheckAns margin. */
-static const float snr_floor[13] = {[7] = -7.5f, [8] = -10.0f, [9] = -12.5f,
-                                    [10] = -15.0f, [11] = -17.5f, [12] = -20.0f};
 
 /* The uplink data rate of up in its device's region, or -1. */
 static int uplink_dr(const lw_region *r, const lora_uplink *up)
@@ -74,10 +69,12 @@ static void mac_commands(lora *l, lora_dev *d, const lora_uplink *up, const uint
     int n = lw_mac_parse_up(buf, len, cmds, 16, err, sizeof err);
     for (int i = 0; i < n; i++) {
         if (cmds[i].cid == LW_CID_LINK_CHECK) {
-            float margin = best_snr(up) - (up->sf <= 12 ? snr_floor[up->sf] : 0);
+            float margin = best_snr(up) - lora_snr_floor(up->sf);
             uint8_t ans[3] = {LW_CID_LINK_CHECK, (uint8_t)(margin < 0 ? 0 : fminf(margin, 254)),
                               (uint8_t)up->n_rx};
             mac_answer(d, ans, sizeof ans);
+        } else if (cmds[i].cid == LW_CID_LINK_ADR && cmds[i].len == 1) {
+            lora_adr_answer(d, cmds[i].payload[0]);
         } else if (cmds[i].cid == LW_CID_DEVICE_TIME) {
             /* GPS epoch 1980-01-06 is Unix 315964800; GPS is ahead of UTC by 18 leap s */
             int64_t gps_ms = up->rx_ns / 1000000 - 315964800000LL + 18000;
@@ -170,6 +167,7 @@ static void accept_frame(lora *l, lora_dev *d, const lora_uplink *up, const lw_f
                      ev->plain);
         ev->plain_len = f->frm_len;
     }
+    lora_adr_uplink(l, d, up, dr, f->adr);
     it->has_tx = lora_downlink_build(l, d, up, confirmed || f->adr_ack_req, &it->tx);
     it->counters = (lora_counters){d->dev_eui, d->fcnt_up, d->nfcnt_down, d->afcnt_down};
 }

@@ -115,6 +115,11 @@ static const region_def eu868 = {
             .max_fcnt_gap = 16384,
             .us_channel_plan = false,
             .default_freqs_hz = {868100000, 868300000, 868500000},
+            /* RP002 §5.1.3: TXPower 0..7 = MaxEIRP - 2 dB * n; DR5 is SF7BW125, the fastest
+             * rate every device has; the 3 default channels and the CFList's 5: 0x00FF */
+            .adr_max_dr = 5,
+            .adr_max_tx_power = 7,
+            .adr_ch_mask = 0x00FF,
         },
     .band_min_hz = 863000000,
     .band_max_hz = 870000000,
@@ -177,6 +182,10 @@ static const region_def us915 = {
             .join_accept_delay1_s = 5,
             .max_fcnt_gap = 16384,
             .us_channel_plan = true,
+            /* RP002 §5.2.3: TXPower 0..14; ChMask needs ChMaskCntl 7 + a block: not done */
+            .adr_max_dr = 3,
+            .adr_max_tx_power = 14,
+            .adr_ch_mask = 0,
             .up125_base_hz = 902300000,
             .up125_step_hz = 200000,
             .up500_base_hz = 903000000,

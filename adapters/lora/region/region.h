@@ -39,6 +39,12 @@ typedef struct lw_region {
     uint32_t up500_base_hz, up500_step_hz;     /* US915: 903.0 MHz + 1.6 MHz * n, n 64..71 */
     uint32_t down_base_hz, down_step_hz, n_down; /* US915: 923.3 MHz + 600 kHz * (ch % 8) */
     uint32_t default_freqs_hz[3]; /* EU868: 868.1, 868.3, 868.5 MHz */
+    /* ADR: the highest uplink DR the network moves a device to, the highest TXPower index
+     * (each index is 2 dB below max EIRP), and LinkADRReq's ChMask for the channels a joined
+     * device has (0: the region's ADR needs a channel-mask sequence, not done here). */
+    uint8_t adr_max_dr;
+    uint8_t adr_max_tx_power;
+    uint16_t adr_ch_mask;
 } lw_region;
 
 /* The region named name ("EU868", "US915", case-insensitive), or NULL. */

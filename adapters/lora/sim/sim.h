@@ -45,6 +45,7 @@ typedef struct sim_opts {
     double duration_s; /* 0 = none */
     double rate;       /* total uplinks/s, 0 = as fast as the window allows */
     bool confirmed;
+    bool adr; /* ADR bit in uplinks */
     int fport;
     uint8_t payload[SIM_MAX_PAYLOAD];
     size_t payload_len;
@@ -131,6 +132,7 @@ typedef struct sim_device {
     uint32_t ack_conf_fcnt;          /* its counter (1.1 ConfFCnt of the next uplink) */
     uint32_t conf_up_fcnt;           /* FCntUp of our last confirmed uplink (1.1 downlink MIC) */
     uint8_t rx1_dr_offset, rx2_dr, rx_delay;
+    uint8_t tx_power; /* TXPower index from the last LinkADRReq */
     uint32_t rx2_freq_hz;
     bool rekey_pending; /* 1.1 after a join: RekeyInd in each uplink until RekeyConf */
     bool reset_pending; /* 1.1 ABP after a reset: ResetInd in each uplink until ResetConf */

@@ -141,6 +141,7 @@ int sim_uplink_build(sim_device *d, const sim_opts *o, uint64_t t_us, uint8_t *o
     lw_data up = {
         .mtype = o->confirmed ? LW_CONFIRMED_UP : LW_UNCONFIRMED_UP,
         .ack = d->ack_pending,
+        .adr = o->adr,
         .fcnt = fcnt,
         .fopts = fopts,
         .fopts_len = uplink_fopts(d, o, fopts),
@@ -324,8 +325,9 @@ static void mac_answer(sim_device *d, const uint8_t *ans, uint8_t n)
 }
 
 /* Acts on a downlink's MAC commands: RekeyConf ends RekeyInd; RXParamSetupReq and
- * RXTimingSetupReq move the receive windows (accepted); DevStatusReq and DutyCycleReq are
- * answered; the rest are read over. Stops at the first unknown CID. */
+ * RXTimingSetupReq move the receive windows (accepted); DevStatusReq, DutyCycleReq and
+ * LinkADRReq (its TXPower noted; the data rate stays the simulator's) are answered; the
+ * rest are read over. Stops at the first unknown CID. */
 static void mac_apply(sim_device *d, const uint8_t *m, size_t len)
 {
     for (size_t i = 0; i < len;) {
@@ -355,6 +357,10 @@ static void mac_apply(sim_device *d, const uint8_t *m, size_t len)
             break;
         case LW_CID_DUTY_CYCLE:
             mac_answer(d, (const uint8_t[]){LW_CID_DUTY_CYCLE}, 1);
+            break;
+        case LW_CID_LINK_ADR: /* power, data rate and channel mask all accepted */
+            d->tx_power = p[0] & 15;
+            mac_answer(d, (const uint8_t[]){LW_CID_LINK_ADR, 0x07}, 2);
             break;
         }
         i += 1 + (size_t)n;

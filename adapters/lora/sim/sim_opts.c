@@ -65,6 +65,8 @@ static const opt_row rows[] = {
     {"window", K_U32, F(window), 0, 1e7, "W",
      "PUSH_DATA awaiting PUSH_ACK before sending pauses; 0 = no limit\n"
      "(128)"},
+    {"adr", K_FLAG, F(adr), 0, 0, NULL,
+     "set the ADR bit; LinkADRReq is accepted (LinkADRAns with every ACK bit)"},
     {"confirmed", K_FLAG, F(confirmed), 0, 0, NULL,
      "confirmed uplinks; a device waits for the answer (or the end of its\n"
      "RX2 window) before its next uplink"},

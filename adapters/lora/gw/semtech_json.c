@@ -1,0 +1,503 @@
+/* The JSON layer of the Semtech parser: runs yajl's event parser over a datagram's JSON and
+ * hands each value, key and container end to semtech_parse.c, holding yajl to the rules of
+ * jansson, which parsed datagrams before (json_loadb with no flags), so that what jansson
+ * refused is still refused. platform/src/senml_json.c does the same for SenML; the rules:
+ *
+ *   - the top level is an object or an array ("'[' or '{' expected"), and only whitespace
+ *     follows it (yajl misses a token cut short after it: `{} "abc`);
+ *   - whitespace is space, tab, LF and CR (yajl also skips \v and \f, so it reads only up to
+ *     the first of them, where the error is);
+ *   - at most 2048 levels of nesting (JSON_PARSER_MAX_DEPTH), counted as jansson counted them;
+ *   - integers fit in 64 bits ("too big integer") and reals in a double ("real number
+ *     overflow"), wherever they are;
+ *   - strings and keys are strict UTF-8 (yajl checks only a sequence's shape), \u escapes of
+ *     surrogates come in pairs, and no \u0000;
+ *   - a key that comes twice is allowed, the later value counting (no JSON_REJECT_DUPLICATES):
+ *     semtech_parse.c keeps the last.
+ *
+ * Errors read "PUSH_DATA JSON is invalid at byte N: what", N counted from the datagram's first
+ * byte and, as jansson's position, just past the token at fault.
+ *
+ * Speed, which is why this is not jansson: no document tree, and no malloc for a usual
+ * datagram. yajl's memory, strings written with escapes and long numbers' copies come from an
+ * arena in the reader (on sm_parse's stack), and from the heap only past its 4 KiB. Numbers
+ * are converted without strtod where Clinger's fast path is exact, which covers everything a
+ * packet forwarder writes ("868.300000", "-13.5"); the rest go to strtod. */
+#include "semtech_internal.h"
+
+#include <float.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 2048 /* jansson's JSON_PARSER_MAX_DEPTH */
+#define NEAR_MAX  20   /* as jansson, an error quotes the token at fault if this short */
+#define NUM_STACK 64   /* numbers shorter than this are copied for strtod on the stack */
+
+/* ---- the arena ---- */
+
+/* Every block starts with its size (realloc copies that much); blocks from the heap are also
+ * linked, to be freed together. */
+struct block {
+    struct block *next;
+    size_t size;
+};
+
+#define ALIGNED(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+#define HEAD       ALIGNED(sizeof(struct block))
+
+static bool in_buf(const arena *a, const void *p)
+{
+    return (uintptr_t)p - (uintptr_t)a->buf < ARENA_BYTES;
+}
+
+static void *arena_malloc(void *ctx, size_t size)
+{
+    arena *a = ctx;
+    struct block *b;
+    if (size > SIZE_MAX / 2)
+        return NULL;
+    size_t need = HEAD + ALIGNED(size);
+    if (need <= ARENA_BYTES - a->used) {
+        b = (struct block *)(void *)(a->buf + a->used);
+        a->used += need;
+    } else {
+        if (!(b = malloc(need)))
+            return NULL;
+        b->next = a->heap;
+        a->heap = b;
+    }
+    b->size = size;
+    return (unsigned char *)b + HEAD;
+}
+
+/* The arena's last block grows where it is; any other moves (what it leaves is freed at the
+ * end). yajl grows its buffers only. */
+static void *arena_realloc(void *ctx, void *ptr, size_t size)
+{
+    arena *a = ctx;
+    if (!ptr)
+        return arena_malloc(ctx, size);
+    struct block *b = (struct block *)(void *)((unsigned char *)ptr - HEAD);
+    if (size <= b->size)
+        return ptr;
+    size_t at = (size_t)((unsigned char *)ptr - a->buf);
+    if (in_buf(a, ptr) && at + ALIGNED(b->size) == a->used && size <= SIZE_MAX / 2 &&
+        ALIGNED(size) <= ARENA_BYTES - at) {
+        a->used = at + ALIGNED(size);
+        b->size = size;
+        return ptr;
+    }
+    void *copy = arena_malloc(ctx, size);
+    if (copy)
+        memcpy(copy, ptr, b->size);
+    return copy;
+}
+
+static void arena_free(void *ctx, void *ptr)
+{
+    (void)ctx; /* all of it goes in sm_json_done */
+    (void)ptr;
+}
+
+void sm_json_init(reader *r)
+{
+    r->mem.used = 0;
+    r->mem.heap = NULL;
+}
+
+void sm_json_done(reader *r)
+{
+    for (struct block *b = r->mem.heap, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    r->mem.heap = NULL;
+}
+
+/* ---- errors ---- */
+
+/* Where yajl is in the input: just past the token it has read. */
+static size_t here(const reader *r)
+{
+    return r->finishing ? r->yajl_len : yajl_get_bytes_consumed(r->yajl);
+}
+
+/* Stops the parse with "<what> JSON is invalid at byte N: <fmt...> near '<tok>'", the token
+ * quoted only if short, and made printable. Returns 0, which cancels yajl. */
+static int json_error(reader *r, size_t at, const char *tok, size_t toklen, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6), cold));
+static int json_error(reader *r, size_t at, const char *tok, size_t toklen, const char *fmt, ...)
+{
+    char what[96], near[NEAR_MAX + 1] = "";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    bool quoted = tok && toklen > 0 && toklen <= NEAR_MAX;
+    for (size_t i = 0; quoted && i < toklen; i++)
+        near[i] = (unsigned char)tok[i] >= 0x20 && (unsigned char)tok[i] < 0x7f ? tok[i] : '?';
+    if (quoted)
+        near[toklen] = '\0';
+    if (r->err && r->errlen > 0)
+        snprintf(r->err, r->errlen, "%s JSON is invalid at byte %zu: %s%s%s%s", r->what,
+                 r->header + at, what, quoted ? " near '" : "", near, quoted ? "'" : "");
+    r->json_failed = true;
+    return 0;
+}
+
+static int out_of_memory(reader *r)
+{
+    return json_error(r, here(r), NULL, 0, "out of memory");
+}
+
+/* ---- strings ---- */
+
+/* Index of the first byte of s[0..n) that does not start a valid UTF-8 character (RFC 3629:
+ * shortest form, no surrogates, at most U+10FFFF), or n. */
+static size_t utf8_bad(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0, len; i < n; i += len) {
+        uint32_t c = s[i];
+        len = c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+        if (len == 0 || len > n - i)
+            return i;
+        c &= 0x7Fu >> len;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return i;
+            c = c << 6 | (s[i + k] & 0x3F);
+        }
+        if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10FFFF ||
+            (c >= 0xD800 && c <= 0xDFFF))
+            return i;
+    }
+    return n;
+}
+
+/* Whether s[0..n) is all ASCII, a word at a time. */
+static bool is_ascii(const char *s, size_t n)
+{
+    uint64_t any = 0, word;
+    size_t i = 0;
+    for (; i + sizeof word <= n; i += sizeof word) {
+        memcpy(&word, s + i, sizeof word);
+        any |= word;
+    }
+    while (i < n)
+        any |= (unsigned char)s[i++];
+    return (any & 0x8080808080808080u) == 0;
+}
+
+/* The string token just read as written, quotes included: stores its start, returns its
+ * length. It ends where yajl is, and starts at the first quote before that not escaped. */
+static size_t raw_string(const reader *r, const char **start)
+{
+    size_t end = here(r), i = end - 1;
+    while (i > 0) {
+        if (r->json[--i] != '"')
+            continue;
+        size_t slashes = 0;
+        while (slashes < i && r->json[i - 1 - slashes] == '\\')
+            slashes++;
+        if (slashes % 2 == 0)
+            break;
+    }
+    *start = r->json + i;
+    return end - i;
+}
+
+static unsigned hex4(const char *s)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++)
+        v = v << 4 | (unsigned)(s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+    return v;
+}
+
+/* The \u escapes of string token t[0..n) (quotes included; yajl checked their syntax): a high
+ * surrogate must be followed by a low one, which must not come alone. */
+static int check_escapes(reader *r, const char *t, size_t n)
+{
+    for (size_t i = 1; i + 1 < n; i++) {
+        if (t[i] != '\\' || t[++i] != 'u')
+            continue;
+        unsigned v = hex4(t + i + 1), w;
+        i += 4;
+        if (v >= 0xDC00 && v <= 0xDFFF)
+            return json_error(r, here(r), t, n, "invalid Unicode '\\u%04X'", v);
+        if (v < 0xD800 || v > 0xDBFF)
+            continue;
+        if (t[i + 1] != '\\' || t[i + 2] != 'u')
+            return json_error(r, here(r), t, n, "invalid Unicode '\\u%04X'", v);
+        if ((w = hex4(t + i + 3)) < 0xDC00 || w > 0xDFFF)
+            return json_error(r, here(r), t, n, "invalid Unicode '\\u%04X\\u%04X'", v, w);
+        i += 6;
+    }
+    return 1;
+}
+
+/* jansson's rules for the string (a value or, if key, a key) yajl just read into s[0..n):
+ * strict UTF-8, surrogates in pairs, no NUL. A string with escapes yajl decoded into a buffer
+ * of its own (s is not in the input); the others are the token itself. 1 if it passes. */
+static int check_string(reader *r, const unsigned char *s, size_t n, bool key)
+{
+    if (r->plain)
+        return 1;
+    const char *raw = (const char *)s - 1;
+    bool decoded = (uintptr_t)s - (uintptr_t)r->json >= r->yajl_len;
+    size_t rlen = decoded ? raw_string(r, &raw) : n + 2;
+    size_t bad = utf8_bad((const unsigned char *)raw, rlen);
+    if (bad < rlen)
+        return json_error(r, (size_t)(raw - r->json) + bad, NULL, 0, "unable to decode byte 0x%x",
+                          (unsigned char)raw[bad]);
+    if (decoded && !check_escapes(r, raw, rlen))
+        return 0;
+    if (decoded && memchr(s, '\0', n))
+        return json_error(r, here(r), raw, rlen, "%s",
+                          key ? "NUL byte in object key not supported"
+                              : "\\u0000 is not allowed without JSON_ALLOW_NUL");
+    return 1;
+}
+
+/* ---- numbers ---- */
+
+/* Integer text s[0..n) (-?[0-9]+) to *out; false if it is beyond 64 bits. */
+static bool to_int64(const char *s, size_t n, int64_t *out)
+{
+    bool neg = s[0] == '-';
+    uint64_t m = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (size_t i = neg; i < n; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (m > (lim - d) / 10)
+            return false;
+        m = m * 10 + d;
+    }
+    *out = neg ? (m == 0 ? 0 : -(int64_t)(m - 1) - 1) : (int64_t)m;
+    return true;
+}
+
+/* Clinger's fast path: when the digits make an integer m below 2^53 and the decimal exponent
+ * e is within 22, m and 10^|e| are exact doubles and one multiplication or division rounds
+ * m * 10^e correctly, as strtod does. false if it does not apply. s[0..n) follows JSON's
+ * number grammar. */
+static bool exact_double(const char *s, size_t n, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    uint64_t m = 0;
+    long e = 0, x = 0, sign = 1;
+    size_t i = s[0] == '-';
+    for (int frac = 0; i < n && (s[i] == '.' || (s[i] >= '0' && s[i] <= '9')); i++) {
+        if (s[i] == '.') {
+            frac = 1;
+            continue;
+        }
+        if ((m = m * 10 + (uint64_t)(s[i] - '0')) >= (uint64_t)1 << 53)
+            return false;
+        e -= frac;
+    }
+    if (i < n) { /* 'e' or 'E' */
+        i++;
+        if (s[i] == '+' || s[i] == '-')
+            sign = s[i++] == '-' ? -1 : 1;
+        for (; i < n && x < 1000; i++)
+            x = x * 10 + (s[i] - '0');
+        if (i < n)
+            return false;
+        e += sign * x;
+    }
+    if (e < -22 || e > 22)
+        return false;
+    *out = e < 0 ? (double)m / pow10[-e] : (double)m * pow10[e];
+    *out = s[0] == '-' ? -*out : *out;
+    return true;
+}
+
+/* Real text s[0..n) to *out as jansson converted it (strtod, with the locale's decimal point
+ * if the locale has another). false when out of memory. */
+static bool to_double(reader *r, const char *s, size_t n, double *out)
+{
+    if (FLT_EVAL_METHOD == 0 && exact_double(s, n, out))
+        return true;
+    char small[NUM_STACK], *end, *dot;
+    char *copy = n < sizeof small ? small : arena_malloc(&r->mem, n + 1);
+    if (!copy)
+        return false;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    *out = strtod(copy, &end);
+    if (end != copy + n && (dot = strchr(copy, '.')) != NULL) {
+        *dot = *localeconv()->decimal_point;
+        *out = strtod(copy, &end);
+    }
+    return true;
+}
+
+/* ---- yajl's callbacks ---- */
+
+/* What every value goes through: jansson's depth limit and its top level, then the protocol.
+ * tok[0..toklen) is the value's token, for a message (NULL for a string: found if needed). */
+static int value(reader *r, const jval *v, const char *tok, size_t toklen)
+{
+    bool container = v->type == J_OBJECT || v->type == J_ARRAY;
+    if ((r->depth == 0 && !container) || r->depth >= MAX_DEPTH) {
+        if (!tok)
+            toklen = raw_string(r, &tok);
+        return json_error(r, here(r), tok, toklen, "%s",
+                          r->depth == 0 ? "'[' or '{' expected" : "maximum parsing depth reached");
+    }
+    sm_on_value(r, v);
+    if (container)
+        r->depth++;
+    return 1;
+}
+
+static int on_null(void *ctx)
+{
+    jval v = {.type = J_NULL};
+    return value(ctx, &v, "null", 4);
+}
+
+static int on_boolean(void *ctx, int b)
+{
+    jval v = {.type = b ? J_TRUE : J_FALSE};
+    return value(ctx, &v, b ? "true" : "false", b ? 4 : 5);
+}
+
+static int on_number(void *ctx, const char *s, size_t n)
+{
+    reader *r = ctx;
+    jval v = {.type = J_INT};
+    size_t i = s[0] == '-';
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i == n) {
+        if (!to_int64(s, n, &v.i))
+            return json_error(r, here(r), s, n, "%s",
+                              s[0] == '-' ? "too big negative integer" : "too big integer");
+        v.d = (double)v.i;
+    } else {
+        v.type = J_REAL;
+        if (!to_double(r, s, n, &v.d))
+            return out_of_memory(r);
+        if (isinf(v.d))
+            return json_error(r, here(r), s, n, "real number overflow");
+    }
+    return value(r, &v, s, n);
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t n)
+{
+    reader *r = ctx;
+    jval v = {.type = J_STRING, .s = (const char *)s, .n = n};
+    if (!check_string(r, s, n, false))
+        return 0;
+    if ((uintptr_t)s - (uintptr_t)r->json >= r->yajl_len) { /* in yajl's buffer: keep a copy */
+        char *copy = arena_malloc(&r->mem, n);
+        if (!copy)
+            return out_of_memory(r);
+        v.s = memcpy(copy, s, n);
+    }
+    return value(r, &v, NULL, 0);
+}
+
+static int on_map_key(void *ctx, const unsigned char *s, size_t n)
+{
+    reader *r = ctx;
+    if (!check_string(r, s, n, true))
+        return 0;
+    sm_on_key(r, (const char *)s, n);
+    return 1;
+}
+
+static int on_start_map(void *ctx)
+{
+    jval v = {.type = J_OBJECT};
+    return value(ctx, &v, "{", 1);
+}
+
+static int on_start_array(void *ctx)
+{
+    jval v = {.type = J_ARRAY};
+    return value(ctx, &v, "[", 1);
+}
+
+static int on_end(void *ctx)
+{
+    reader *r = ctx;
+    if (--r->depth == 0)
+        r->end = here(r);
+    sm_on_end(r);
+    return 1;
+}
+
+static const yajl_callbacks callbacks = {
+    .yajl_null = on_null,
+    .yajl_boolean = on_boolean,
+    .yajl_number = on_number, /* every number as text: converted and range-checked here */
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_map_key,
+    .yajl_end_map = on_end,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_end,
+};
+
+/* ---- the run ---- */
+
+/* Reports yajl's own error: "parse error: premature EOF\n" as "premature EOF". */
+static void yajl_failed(reader *r)
+{
+    unsigned char *msg = yajl_get_error(r->yajl, 0, NULL, 0);
+    const char *what = msg ? (const char *)msg : "syntax error";
+    const char *colon = strstr(what, ": ");
+    what = colon ? colon + 2 : what;
+    int n = (int)strcspn(what, "\n");
+    json_error(r, here(r), NULL, 0, "%.*s", n > 0 && what[n - 1] == '.' ? n - 1 : n, what);
+    if (msg)
+        yajl_free_error(r->yajl, msg);
+}
+
+static bool is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+int sm_json_read(reader *r)
+{
+    const char *vt = memchr(r->json, '\v', r->len), *ff = memchr(r->json, '\f', r->len);
+    const char *cut = vt && (!ff || vt < ff) ? vt : ff;
+    r->yajl_len = cut ? (size_t)(cut - r->json) : r->len;
+    r->plain = !memchr(r->json, '\\', r->yajl_len) && is_ascii(r->json, r->yajl_len);
+    r->finishing = false;
+    r->json_failed = false;
+    r->depth = 0;
+    r->end = 0;
+    yajl_alloc_funcs funcs = {arena_malloc, arena_realloc, arena_free, &r->mem};
+    if (!(r->yajl = yajl_alloc(&callbacks, &funcs, r))) {
+        r->finishing = true; /* no yajl to ask where it is */
+        return out_of_memory(r) - 1;
+    }
+    yajl_status status = yajl_parse(r->yajl, (const unsigned char *)r->json, r->yajl_len);
+    if (status == yajl_status_ok && cut) {
+        json_error(r, r->yajl_len + 1, NULL, 0, "invalid token near '%s'",
+                   cut == vt ? "\\v" : "\\f");
+    } else if (status == yajl_status_ok) {
+        r->finishing = true;
+        status = yajl_complete_parse(r->yajl); /* a truncated text ends here */
+    }
+    if (status == yajl_status_error)
+        yajl_failed(r);
+    else if (status == yajl_status_ok && !is_blank(r->json + r->end, r->yajl_len - r->end))
+        json_error(r, r->yajl_len, NULL, 0, "end of file expected");
+    yajl_free(r->yajl);
+    return r->json_failed ? -1 : 0;
+}
