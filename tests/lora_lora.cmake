@@ -13,3 +13,7 @@ lb_shell_test(bench lora bench/bench_lora.sh)
 lb_test(unit lora_adr SOURCES unit/test_lora_adr.c ${CMAKE_SOURCE_DIR}/adapters/lora/ns/adr.c
         LIBS lb_lorawan lb_lora_region lb_semtech PkgConfig::JANSSON m)
 target_include_directories(unit_lora_adr PRIVATE ${CMAKE_SOURCE_DIR}/adapters/lora)
+lb_test(unit lora_registry SOURCES unit/test_lora_registry.c
+        ${CMAKE_SOURCE_DIR}/adapters/lora/registry.c LIBS lb_lorawan lb_lora_region lb_semtech
+        PkgConfig::JANSSON)
+target_include_directories(unit_lora_registry PRIVATE ${CMAKE_SOURCE_DIR}/adapters/lora)

@@ -71,7 +71,7 @@ static int configure(lora *l)
 static int load_kek(lora *l, uint8_t *kek, size_t *len)
 {
     const char *hex = lb_config_str("LB_KEK", NULL);
-    if (hex) {
+    if (hex && *hex) { /* empty: as unset (compose passes an empty default) */
         size_t n = 0;
         if (sodium_hex2bin(kek, 32, hex, strlen(hex), NULL, &n, NULL) != 0 ||
             (n != 16 && n != 24 && n != 32) || strlen(hex) != 2 * n) {
