@@ -85,6 +85,20 @@ lbt_eq "events come from the device's thing over lora" "lora $ABP_THING" \
 lbt_check "payload is decrypted (4 bytes)" \
   test "$(jq -r '.payload | fromjson | .frm_payload | @base64d | length' "$LBT_TMP/up.jsonl" | sort -u)" = 4
 
+# ---- gateway status from `stat`, bad datagrams counted ----
+bad=$(metric lb_lora_bad_datagrams_total)
+printf '\x02\x12\x34\x00\xAA\x55\x5A\x00\x00\x00\x00\x02{"stat":{"time":"2026-11-21 12:00:00 GMT","lati":52.37012,"long":4.89012,"alti":11,"rxnb":3,"rxok":3,"rxfw":3,"ackr":100.0,"dwnb":0,"txnb":0}}' \
+  >/dev/udp/127.0.0.1/$LB_LORA_UDP_PORT
+printf '\x02\x12\x34\x00\xAA\x55\x5A\x00\x00\x00\x00\x02{"rxpk":[{"tmst":1,"freq":"x"}]}' \
+  >/dev/udp/127.0.0.1/$LB_LORA_UDP_PORT
+printf 'not a datagram' >/dev/udp/127.0.0.1/$LB_LORA_UDP_PORT
+sleep 0.3
+lbt_http GET /lora/gateways/AA555A0000000002 "" "${AUTH[@]}"
+lbt_expect "a gateway's location comes from its stat" 200 \
+  '.location.latitude == 52.37012 and .location.altitude == 11 and (.last_seen | length > 0)'
+lbt_check "bad datagrams are counted, and the bridge goes on" \
+  test "$(metric lb_lora_bad_datagrams_total)" -ge $((${bad:-0} + 2))
+
 # ---- replay and wrong MIC ----
 replays=$(metric lb_lora_fcnt_replays_total)
 lbt_sub_start "channels.$C1.lora.up" 3 2500 "$LBT_TMP/replay.jsonl"
@@ -179,6 +193,21 @@ lbt_sub_start "channels.$C1.lora.up" 1 1500 "$LBT_TMP/old.jsonl"
   --state "$LBT_TMP/rewind.state" >/dev/null
 wait "$LBT_SUB_PID" || true
 lbt_eq "an old FCnt is still refused after the restart" 0 "$(wc -l <"$LBT_TMP/old.jsonl")"
+
+# ---- class C: a downlink leaves at once, through the gateway that heard the device last ----
+lbt_http PUT /lora/devices/00800000000A0001 '{"class":"C"}' "${AUTH[@]}"
+lbt_expect "a device switched to class C" 200 '.class == "C"'
+"${SIM[@]}" --mode abp --devices 2 --dev-eui-base $ABP_BASE --uplinks 1 --state "$STATE" \
+  --log-downlinks --wait-downlink 3000 >"$LBT_TMP/classc.out" &
+SIM_PID=$!
+sleep 1.5 # the uplink's receive windows are over
+curl -s -o /dev/null -X POST -H "Authorization: Thing $K1" -H 'Content-Type: application/json' \
+  --data '{"f_port":9,"frm_payload":"CQk="}' \
+  "$LBT_HTTP/http/channels/$C1/messages/lora/down/00800000000A0001"
+wait "$SIM_PID" || true
+lbt_check "the class C downlink came at once (imme), decrypted" \
+  jq -se 'map(select(.dev_eui? == "00800000000A0001" and .fport? == 9)) | length == 1 and
+          .[0].payload == "0909"' "$LBT_TMP/classc.out"
 
 # ---- delete ----
 lbt_http DELETE /lora/devices/00800000000A0001 "" "${AUTH[@]}"
