@@ -183,7 +183,9 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every lyrebird-<name>.so in the plugin folder, sorted; *n set. Caller frees. */
+/* Every lyrebird-<name>.so in the plugin folder, sorted; *n set. Caller frees. Payload
+ * codecs (lyrebird-codec-<type>.so, lyrebird/codec.h) live there too but are loaded by the
+ * adapters that use them, not by the host. */
 static char **discover(const char *dir, int *n)
 {
     char **names = calloc(LB_MAX_PLUGINS, sizeof *names);
@@ -193,7 +195,8 @@ static char **discover(const char *dir, int *n)
     while (names && d && (e = readdir(d)) && *n < LB_MAX_PLUGINS) {
         size_t len = strlen(e->d_name);
         if (strncmp(e->d_name, "lyrebird-", 9) == 0 && len > 12 &&
-            strcmp(e->d_name + len - 3, ".so") == 0)
+            strcmp(e->d_name + len - 3, ".so") == 0 &&
+            strncmp(e->d_name, "lyrebird-codec-", 15) != 0)
             names[(*n)++] = strndup(e->d_name + 9, len - 12);
     }
     if (d)
