@@ -17,6 +17,11 @@ packages=(
   protobuf-compiler curl wrk nginx-light mosquitto-clients libcoap3-bin procps iproute2
   binutils docker-compose jq
 )
+# Node.js and npm: the JavaScript codec's transpiler comes from npm (plugins/js, with a
+# lockfile) and the codec corpus test runs Node as its reference. A machine that already has
+# them (e.g. NodeSource's nodejs, which conflicts with Debian's npm) keeps its own.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
