@@ -771,6 +771,15 @@ static const struct bad {
      "txpk_ack.error \"A_VERY_LONG_ERROR_NAME_X"},
     {SM_TX_ACK, "{\"txpk_ack\":", "TX_ACK JSON is invalid at byte 24"},
     {SM_TX_ACK, "[\"TOO_LATE\"]", "TX_ACK JSON is not an object"},
+    /* JSON rules jansson kept that the streaming parser must keep too, in unknown keys as well */
+    {SM_PUSH_DATA, "{\"x\":9223372036854775808}", "PUSH_DATA JSON is invalid at byte 36: too big"},
+    {SM_PUSH_DATA, "{\"x\":-1e309}", "PUSH_DATA JSON is invalid at byte 23: real number overflow"},
+    {SM_PUSH_DATA, "{\"x\":\"a\\u0000\"}", "\\u0000 is not allowed"},
+    {SM_PUSH_DATA, "{\"x\":\"\\ud800\"}", "invalid Unicode '\\uD800'"},
+    {SM_PUSH_DATA, "{\"x\":\"\xc0\x80\"}",
+     "PUSH_DATA JSON is invalid at byte 18: unable to decode"},
+    {SM_PUSH_DATA, "{\"rxpk\":[]\v}", "PUSH_DATA JSON is invalid at byte 23"},
+    {SM_PUSH_DATA, "{} \"x", "PUSH_DATA JSON is invalid"},
 };
 
 static void test_bad_json_table(void **state)
@@ -780,6 +789,53 @@ static void test_bad_json_table(void **state)
         /* a good parse first, so a failure must clear what it leaves behind */
         parse_ok((const uint8_t *)sx1302_us915_2, sizeof sx1302_us915_2 - 1, &P);
         expect_json_error(bad_json[i].type, bad_json[i].json, bad_json[i].want);
+    }
+}
+
+/* A key that comes twice counts with its last value (as in jansson's objects), whether the
+ * first was good or bad; strings written with escapes are decoded, even where the parser keeps
+ * them until the object closes; a value too big for the parser's stack arena still parses. */
+static void test_duplicate_keys_and_escapes(void **state)
+{
+    (void)state;
+    parse_json_ok(
+        SM_PUSH_DATA,
+        "{\"rxpk\":[1],\"rxpk\":[{\"tmst\":1,\"freq\":868.1,\"datr\":5,\"modu\":\"L\\u004fRA\","
+        "\"datr\":\"\\u0053F9BW125\",\"size\":3,\"data\":\"AQ\\u0049D\",\"tmst\":7}]}",
+        &P);
+    assert_int_equal(P.n_rxpk, 1);
+    assert_int_equal(P.rxpk[0].tmst, 7);
+    assert_int_equal(P.rxpk[0].sf, 9);
+    assert_bytes(P.rxpk[0].data, P.rxpk[0].size, "AQID");
+    expect_json_error(SM_PUSH_DATA, RX(OK_RX ",\"datr\":\"SF9BW125\",\"datr\":5"),
+                      "rxpk[0].datr is not a string");
+
+    static char json[70000];
+    size_t n = (size_t)snprintf(json, sizeof json, "{\"tmms\":\"");
+    for (int i = 0; i < 10000; i++)
+        n += (size_t)snprintf(json + n, sizeof json - n, "\\u00e9");
+    snprintf(json + n, sizeof json - n, "\",\"rxpk\":[{" OK_RX "," OK_DATA "}]}");
+    parse_json_ok(SM_PUSH_DATA, json, &P);
+    assert_int_equal(P.n_rxpk, 1);
+}
+
+/* jansson's nesting limit, 2048 levels counting the value itself, holds inside ignored keys. */
+static void test_nesting_limit(void **state)
+{
+    (void)state;
+    static char json[8192];
+    for (int depth = 2048; depth <= 2049; depth++) {
+        size_t n = (size_t)snprintf(json, sizeof json, "{\"rxpk\":[],\"x\":");
+        for (int i = 0; i < depth - 2; i++)
+            json[n++] = '[';
+        json[n++] = '1';
+        for (int i = 0; i < depth - 2; i++)
+            json[n++] = ']';
+        snprintf(json + n, sizeof json - n, "}");
+        if (depth == 2048)
+            parse_json_ok(SM_PUSH_DATA, json, &P);
+        else
+            expect_json_error(SM_PUSH_DATA, json, "maximum parsing depth reached");
     }
 }
 
@@ -1254,6 +1310,8 @@ int main(void)
         cmocka_unit_test(test_too_many_rxpk_refused),
         cmocka_unit_test(test_data_longer_than_255_refused),
         cmocka_unit_test(test_bad_json_table),
+        cmocka_unit_test(test_duplicate_keys_and_escapes),
+        cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_bad_headers),
         cmocka_unit_test(test_error_buffer_may_be_null_or_tiny),
         cmocka_unit_test(test_round_trip_push_data),

@@ -97,7 +97,10 @@ typedef struct sm_packet {
 } sm_packet;
 
 /* Parses one datagram of any type. rxpk objects that fail (bad base64, size mismatch, missing
- * tmst/freq/datr) make the whole PUSH_DATA fail: gateways send well-formed ones. 0 or -1. */
+ * tmst/freq/datr) make the whole PUSH_DATA fail: gateways send well-formed ones. 0 or -1.
+ * Keeps no pointer into buf. Works in about 8 KB of its own stack and allocates nothing for
+ * a usual datagram (one with escaped strings or deep nesting may take heap memory, freed
+ * before it returns). */
 int sm_parse(const uint8_t *buf, size_t len, sm_packet *p, char *err, size_t errlen);
 
 /* Writes a 4-byte PUSH_ACK or PULL_ACK (type) for token into out. Returns 4. */

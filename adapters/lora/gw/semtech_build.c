@@ -13,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-
 /* Text appended to a datagram; `full` once something did not fit (vsnprintf needs room for
  * its terminator, so the last byte of cap is never used). */
 typedef struct out {

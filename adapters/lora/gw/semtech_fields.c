@@ -62,9 +62,6 @@ int sm_fail(const where *w, const char *key, const char *fmt, ...)
     return -1;
 }
 
-#define fail sm_fail
-#define NAME(f) sm_field_names[f]
-
 const char *sm_quote(const char *s, size_t n, char out[QUOTE_MAX + 4])
 {
     size_t k = 0;
@@ -95,11 +92,10 @@ bool sm_is_name(const char *s, size_t n)
 
 static int absent(const where *w, int f, bool required)
 {
-    return required ? fail(w, NAME(f), "is missing") : 0;
+    return required ? sm_fail(w, sm_field_names[f], "is missing") : 0;
 }
 
-static int get_uint(const where *w, const obj *o, int f, bool required, uint64_t max,
-                    uint64_t *out)
+static int get_uint(const where *w, const obj *o, int f, bool required, uint64_t max, uint64_t *out)
 {
     const jval *v = obj_get(o, f);
     *out = 0;
@@ -107,7 +103,7 @@ static int get_uint(const where *w, const obj *o, int f, bool required, uint64_t
         return absent(w, f, required);
     int64_t i = v->type == J_INT ? v->i : -1;
     if (i < 0 || (uint64_t)i > max)
-        return fail(w, NAME(f), "is not an integer in 0..%" PRIu64, max);
+        return sm_fail(w, sm_field_names[f], "is not an integer in 0..%" PRIu64, max);
     *out = (uint64_t)i;
     return 1;
 }
@@ -135,12 +131,11 @@ static int get_num(const where *w, const obj *o, int f, bool required, double mi
     if (rc > 0)
         return 1;
     if (v->type != J_INT && v->type != J_REAL)
-        return fail(w, NAME(f), "is not a number");
-    return fail(w, NAME(f), "%g is out of range (%g..%g)", v->d, min, max);
+        return sm_fail(w, sm_field_names[f], "is not a number");
+    return sm_fail(w, sm_field_names[f], "%g is out of range (%g..%g)", v->d, min, max);
 }
 
-static int get_str(const where *w, const obj *o, int f, bool required, const char **s,
-                   size_t *n)
+static int get_str(const where *w, const obj *o, int f, bool required, const char **s, size_t *n)
 {
     const jval *v = obj_get(o, f);
     *s = "";
@@ -148,7 +143,7 @@ static int get_str(const where *w, const obj *o, int f, bool required, const cha
     if (!v)
         return absent(w, f, required);
     if (v->type != J_STRING)
-        return fail(w, NAME(f), "is not a string");
+        return sm_fail(w, sm_field_names[f], "is not a string");
     *s = v->s;
     *n = v->n;
     return 1;
@@ -161,7 +156,7 @@ static int get_bool(const where *w, const obj *o, int f, bool *out)
     if (!v)
         return 0;
     if (v->type != J_TRUE && v->type != J_FALSE)
-        return fail(w, NAME(f), "is not true or false");
+        return sm_fail(w, sm_field_names[f], "is not true or false");
     *out = v->type == J_TRUE;
     return 1;
 }
@@ -177,13 +172,13 @@ static int get_freq(const where *w, const obj *o, uint32_t *hz)
 {
     const jval *v = obj_get(o, F_FREQ);
     if (!v)
-        return fail(w, "freq", "is missing");
+        return sm_fail(w, "freq", "is missing");
     if (v->type != J_INT && v->type != J_REAL)
-        return fail(w, "freq", "is not a number (MHz)");
+        return sm_fail(w, "freq", "is not a number (MHz)");
     double mhz = v->d;
     if (!(mhz >= FREQ_MIN_HZ / 1e6 && mhz <= FREQ_MAX_HZ / 1e6))
-        return fail(w, "freq", "%.6f MHz is out of range (%u..%u MHz)", mhz, FREQ_MIN_HZ / 1000000,
-                    FREQ_MAX_HZ / 1000000);
+        return sm_fail(w, "freq", "%.6f MHz is out of range (%u..%u MHz)", mhz,
+                       FREQ_MIN_HZ / 1000000, FREQ_MAX_HZ / 1000000);
     *hz = (uint32_t)(mhz * 1e6 + 0.5);
     return 1;
 }
@@ -219,26 +214,26 @@ static int get_datr(const where *w, const obj *o, bool *lora, uint8_t *sf, uint1
         return -1;
     const jval *d = obj_get(o, F_DATR);
     if (!d)
-        return fail(w, "datr", "is missing");
+        return sm_fail(w, "datr", "is missing");
     if (mn == 4 && memcmp(modu, "LORA", 4) == 0) {
         *lora = true;
         if (d->type != J_STRING)
-            return fail(w, "datr", "is not a string like \"SF7BW125\" (modu is LORA)");
+            return sm_fail(w, "datr", "is not a string like \"SF7BW125\" (modu is LORA)");
         if (parse_lora_datr(d->s, d->n, sf, bw) != 0)
-            return fail(w, "datr", "\"%s\" is not SF7..SF12 with BW125/250/500",
-                        sm_quote(d->s, d->n, q));
+            return sm_fail(w, "datr", "\"%s\" is not SF7..SF12 with BW125/250/500",
+                           sm_quote(d->s, d->n, q));
         return 1;
     }
     if (mn == 3 && memcmp(modu, "FSK", 3) == 0) {
         *lora = false;
         int64_t r = d->type == J_INT ? d->i : -1;
         if (r < FSK_MIN_BPS || r > FSK_MAX_BPS)
-            return fail(w, "datr", "is not an FSK bit rate in %d..%d bit/s (modu is FSK)",
-                        FSK_MIN_BPS, FSK_MAX_BPS);
+            return sm_fail(w, "datr", "is not an FSK bit rate in %d..%d bit/s (modu is FSK)",
+                           FSK_MIN_BPS, FSK_MAX_BPS);
         *bps = (uint32_t)r;
         return 1;
     }
-    return fail(w, "modu", "\"%s\" is neither \"LORA\" nor \"FSK\"", sm_quote(modu, mn, q));
+    return sm_fail(w, "modu", "\"%s\" is neither \"LORA\" nor \"FSK\"", sm_quote(modu, mn, q));
 }
 
 /* "codr" (optional): one of sm_codr_names, returned as that table's string. */
@@ -256,7 +251,7 @@ static int get_codr(const where *w, const obj *o, const char **codr)
             *codr = sm_codr_names[i];
             return 1;
         }
-    return fail(w, "codr", "\"%s\" is not 4/5, 4/6, 4/7, 4/8 or OFF", sm_quote(s, n, q));
+    return sm_fail(w, "codr", "\"%s\" is not 4/5, 4/6, 4/7, 4/8 or OFF", sm_quote(s, n, q));
 }
 
 /* "size" and "data" (base64, padded or not), which must agree. */
@@ -268,18 +263,18 @@ static int get_data(const where *w, const obj *o, uint8_t data[SM_MAX_DATA], uin
     if (get_uint(w, o, F_SIZE, true, UINT32_MAX, &sz) < 0)
         return -1;
     if (sz > SM_MAX_DATA)
-        return fail(w, "size", "%" PRIu64 " is more than %d bytes", sz, SM_MAX_DATA);
+        return sm_fail(w, "size", "%" PRIu64 " is more than %d bytes", sz, SM_MAX_DATA);
     if (get_str(w, o, F_DATA, true, &s, &n) < 0)
         return -1;
     if (n > B64_MAX)
-        return fail(w, "data", "is longer than %d bytes", SM_MAX_DATA);
+        return sm_fail(w, "data", "is longer than %d bytes", SM_MAX_DATA);
     /* padded base64 comes in blocks of 4; unpadded text needs the no-padding variant */
     int variant =
         n % 4 == 0 ? sodium_base64_VARIANT_ORIGINAL : sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
     if (sodium_base642bin(data, SM_MAX_DATA, s, n, NULL, &got, NULL, variant) != 0)
-        return fail(w, "data", "is not base64");
+        return sm_fail(w, "data", "is not base64");
     if (got != sz)
-        return fail(w, "size", "%" PRIu64 " does not match the %zu bytes of data", sz, got);
+        return sm_fail(w, "size", "%" PRIu64 " does not match the %zu bytes of data", sz, got);
     *size = (uint16_t)sz;
     return 1;
 }
@@ -362,13 +357,19 @@ static int get_time(const where *w, const obj *o, sm_rxpk *rx)
     if (rc <= 0)
         return rc;
     if (parse_time(s, n, &rx->time_unix_ns) != 0)
-        return fail(w, "time", "\"%s\" is not an ISO 8601 UTC time like 2013-03-31T16:21:17.528Z",
-                    sm_quote(s, n, q));
+        return sm_fail(w, "time",
+                       "\"%s\" is not an ISO 8601 UTC time like 2013-03-31T16:21:17.528Z",
+                       sm_quote(s, n, q));
     rx->has_time = true;
     return 1;
 }
 
 /* ---- rxpk ---- */
+
+void sm_rsig_start(rsig *g, uint8_t type)
+{
+    *g = (rsig){.type = type, .best_rssi = RSSI_MIN - 1};
+}
 
 void sm_rsig_element(reader *r)
 {
@@ -396,15 +397,15 @@ static int get_rsig(const where *w, const rsig *g, sm_rxpk *rx)
     if (!g->type)
         return 0;
     if (g->type != J_ARRAY || g->n == 0)
-        return fail(w, "rsig", "is not a non-empty array");
+        return sm_fail(w, "rsig", "is not a non-empty array");
     snprintf(key, sizeof key, "rsig[%zu]", g->fault_at);
     switch (g->fault) {
     case RSIG_NOT_OBJECT:
-        return fail(w, key, "is not an object");
+        return sm_fail(w, key, "is not an object");
     case RSIG_NO_RSSIC:
-        return fail(w, key, "has no rssic in %g..%g dBm", RSSI_MIN, RSSI_MAX);
+        return sm_fail(w, key, "has no rssic in %g..%g dBm", RSSI_MIN, RSSI_MAX);
     case RSIG_BAD_LSNR:
-        return fail(w, key, "has an lsnr that is not a number in %g..%g dB", LSNR_MIN, LSNR_MAX);
+        return sm_fail(w, key, "has an lsnr that is not a number in %g..%g dB", LSNR_MIN, LSNR_MAX);
     }
     rx->rssi = round16(g->best_rssi);
     rx->lsnr = (float)g->best_lsnr;
@@ -441,7 +442,7 @@ int sm_rxpk_check(reader *r, size_t idx, sm_rxpk *rx)
     const jval *st = obj_get(o, F_STAT);
     int64_t stat = st && st->type == J_INT ? st->i : 0;
     if (st && (st->type != J_INT || stat < -1 || stat > 1))
-        return fail(&w, "stat", "is not 1 (CRC OK), -1 (CRC bad) or 0 (no CRC)");
+        return sm_fail(&w, "stat", "is not 1 (CRC OK), -1 (CRC bad) or 0 (no CRC)");
     if (get_datr(&w, o, &rx->lora, &rx->sf, &rx->bw_khz, &rx->fsk_bitrate) < 0 ||
         get_codr(&w, o, &codr) < 0 || get_signal(&w, o, &r->sig, rx) < 0 ||
         get_data(&w, o, rx->data, &rx->size) < 0)
@@ -474,7 +475,7 @@ int sm_stat_check(reader *r, sm_stat *st)
     double alt;
     uint64_t u;
     if (r->section[S_STAT] != J_OBJECT)
-        return fail(&w, NULL, "is not an object");
+        return sm_fail(&w, NULL, "is not an object");
     memset(st, 0, sizeof *st);
     int lat = get_num(&w, o, F_LATI, false, -90, 90, &st->lat);
     int lon = lat < 0 ? -1 : get_num(&w, o, F_LONG, false, -180, 180, &st->lon);
@@ -504,23 +505,22 @@ int sm_txpk_check(reader *r)
     uint64_t tmst, rfch;
     double powe;
     if (r->section[S_TXPK] != J_OBJECT)
-        return fail(&w, NULL, "is not an object");
+        return sm_fail(&w, NULL, "is not an object");
     int has_tmst = get_uint(&w, o, F_TMST, false, UINT32_MAX, &tmst);
     if (has_tmst < 0 || get_bool(&w, o, F_IMME, &tx->imme) < 0)
         return -1;
     if (!tx->imme && has_tmst == 0)
-        return fail(&w, "tmst", "is missing and \"imme\" is not true");
-    if (get_freq(&w, o, &tx->freq_hz) < 0 ||
-        get_uint(&w, o, F_RFCH, true, UINT8_MAX, &rfch) < 0 ||
+        return sm_fail(&w, "tmst", "is missing and \"imme\" is not true");
+    if (get_freq(&w, o, &tx->freq_hz) < 0 || get_uint(&w, o, F_RFCH, true, UINT8_MAX, &rfch) < 0 ||
         get_num(&w, o, F_POWE, false, POWE_MIN, POWE_MAX, &powe) < 0 ||
         get_datr(&w, o, &tx->lora, &tx->sf, &tx->bw_khz, &tx->fsk_bitrate) < 0 ||
         get_codr(&w, o, &tx->codr) < 0 || get_bool(&w, o, F_IPOL, &tx->ipol) < 0 ||
         get_bool(&w, o, F_NCRC, &tx->ncrc) < 0 || get_data(&w, o, p->txpk_data, &tx->size) < 0)
         return -1;
     if (tx->lora && !tx->codr)
-        return fail(&w, "codr", "is missing (modu is LORA)");
+        return sm_fail(&w, "codr", "is missing (modu is LORA)");
     if (powe != (int)powe)
-        return fail(&w, "powe", "%g is not a whole number of dBm", powe);
+        return sm_fail(&w, "powe", "%g is not a whole number of dBm", powe);
     tx->tmst = (uint32_t)tmst;
     tx->rfch = (uint8_t)rfch;
     tx->powe = (int8_t)powe;
@@ -537,12 +537,13 @@ int sm_txpk_ack_check(reader *r)
     if (!r->section[S_ACK])
         return 0;
     if (r->section[S_ACK] != J_OBJECT)
-        return fail(&w, NULL, "is not an object");
+        return sm_fail(&w, NULL, "is not an object");
     int rc = get_str(&w, &r->pk, F_ERROR, false, &s, &len);
     if (rc <= 0)
         return rc; /* no error (success), or not a string: get_str said so */
     if (len > 0 && !sm_is_name(s, len))
-        return fail(&w, "error", "\"%s\" is not an error name like TOO_LATE", sm_quote(s, len, q));
+        return sm_fail(&w, "error", "\"%s\" is not an error name like TOO_LATE",
+                       sm_quote(s, len, q));
     memcpy(r->p->tx_error, s, len);
     r->p->tx_error[len] = '\0';
     return 0;

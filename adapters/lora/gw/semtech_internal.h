@@ -9,7 +9,7 @@
  *                     txpk_ack object; every sentence of a field's error is there
  *   semtech_build.c   the builders (sm_ack, sm_pull_resp, sm_push_data, ...)
  *
- * One sm_parse is one reader, on the caller's stack; nothing is shared between calls. */
+ * One sm_parse is one reader (about 8 KB, on its stack); nothing is shared between calls. */
 #ifndef LYREBIRD_LORA_SEMTECH_INTERNAL_H
 #define LYREBIRD_LORA_SEMTECH_INTERNAL_H
 
@@ -57,21 +57,48 @@ enum jtype { J_NULL = 1, J_FALSE, J_TRUE, J_INT, J_REAL, J_STRING, J_ARRAY, J_OB
  * opens; what it holds follows as values of their own. s stays valid for the whole parse (it
  * points into the datagram, or into the reader's arena when the JSON wrote it with escapes). */
 typedef struct jval {
-    uint8_t type; /* enum jtype */
-    int64_t i;    /* J_INT */
-    double d;     /* J_INT (converted) and J_REAL */
+    uint8_t type;  /* enum jtype */
+    int64_t i;     /* J_INT */
+    double d;      /* J_INT (converted) and J_REAL */
     const char *s; /* J_STRING, decoded */
     size_t n;
 } jval;
 
 /* The fields the parser knows, of every object (sm_field_names has their keys). */
 enum field {
-    F_TMST, F_TIME, F_FREQ, F_CHAN, F_RFCH, F_STAT, F_MODU, F_DATR, F_CODR, F_RSSI, F_LSNR,
-    F_RSIG, F_SIZE, F_DATA,                                      /* rxpk (and most of txpk) */
-    F_IMME, F_POWE, F_IPOL, F_NCRC,                              /* txpk */
-    F_LATI, F_LONG, F_ALTI, F_ACKR, F_RXNB, F_RXOK, F_RXFW, F_DWNB, F_TXNB, /* stat */
-    F_RSSIC,                                                     /* an rsig element */
-    F_ERROR,                                                     /* txpk_ack */
+    /* rxpk (txpk has tmst, freq, rfch, modu, datr, codr, size and data too) */
+    F_TMST,
+    F_TIME,
+    F_FREQ,
+    F_CHAN,
+    F_RFCH,
+    F_STAT,
+    F_MODU,
+    F_DATR,
+    F_CODR,
+    F_RSSI,
+    F_LSNR,
+    F_RSIG,
+    F_SIZE,
+    F_DATA,
+    /* txpk */
+    F_IMME,
+    F_POWE,
+    F_IPOL,
+    F_NCRC,
+    /* stat */
+    F_LATI,
+    F_LONG,
+    F_ALTI,
+    F_ACKR,
+    F_RXNB,
+    F_RXOK,
+    F_RXFW,
+    F_DWNB,
+    F_TXNB,
+    /* an rsig element, then txpk_ack */
+    F_RSSIC,
+    F_ERROR,
     F_COUNT,
     F_NONE = F_COUNT /* a key the object does not know: its value is read through */
 };
@@ -92,8 +119,10 @@ static inline const jval *obj_get(const obj *o, int f)
 
 /* ---- the reader ---- */
 
-/* Memory for yajl and for the strings and numbers the parse keeps: a usual datagram takes
- * under 3 KiB of it; more comes from the heap, freed by sm_json_done. */
+/* Memory for yajl and for the strings and numbers the parse keeps. A usual datagram takes
+ * about 2.5 KiB of it (2 KiB being the buffer yajl's lexer takes at the end of the text); one
+ * with a string written with escapes also needs yajl's 2 KiB decoding buffer, which comes from
+ * the heap, as does anything past ARENA_BYTES. sm_json_done frees it. */
 #define ARENA_BYTES 4096
 typedef struct arena {
     size_t used;
@@ -136,13 +165,13 @@ typedef struct reader {
     arena mem;
 
     /* semtech_parse.c */
-    uint8_t role;    /* enum role */
-    int field;       /* the known field (or root member) whose value comes next, or F_NONE */
-    size_t skip;     /* containers open inside a value that is only read through */
-    bool top_array;  /* the JSON is an array, not an object */
+    uint8_t role;       /* enum role */
+    int field;          /* the known field (or root member) whose value comes next, or F_NONE */
+    size_t skip;        /* containers open inside a value that is only read through */
+    bool top_array;     /* the JSON is an array, not an object */
     uint8_t section[4]; /* type of the root's rxpk, stat, txpk and txpk_ack; 0 when absent */
-    size_t n_rxpk;   /* rxpk elements so far */
-    bool rxpk_failed; /* one of them failed, and said so in err */
+    size_t n_rxpk;      /* rxpk elements so far */
+    bool rxpk_failed;   /* one of them failed, and said so in err */
     rsig sig;
     obj pk;   /* the rxpk, txpk or txpk_ack being read */
     obj ant;  /* the rsig element being read */
@@ -161,10 +190,11 @@ void sm_on_end(reader *r);
 
 /* In semtech_json.c. */
 
-/* Readies r's arena; r->json, len, what and header must be set. */
+/* Readies r's arena; first, before anything can be kept in it. */
 void sm_json_init(reader *r);
-/* Runs yajl over r->json, calling the sm_on_* functions. 0 when the JSON is valid (even if
- * they found fault with it), -1 with "<what> JSON is invalid at byte N: ..." in r->err. */
+/* Runs yajl over r->json[0..len) (what, header, err and errlen set too), calling the sm_on_*
+ * functions. 0 when the JSON is valid (even if they found fault with the protocol), -1 with
+ * "<what> JSON is invalid at byte N: ..." in r->err. */
 int sm_json_read(reader *r);
 /* Frees what the arena took from the heap. Strings of the parse are gone after it. */
 void sm_json_done(reader *r);
@@ -183,6 +213,8 @@ typedef struct where {
 int sm_fail(const where *w, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Starts an rxpk's rsig (of JSON type type) afresh. */
+void sm_rsig_start(rsig *g, uint8_t type);
 /* Folds the rsig element just read (r->ant) into r->sig. */
 void sm_rsig_element(reader *r);
 /* Checks the rxpk just read (r->pk, r->sig) and fills rx: 0, or -1 with a sentence in r->err. */

@@ -10,19 +10,24 @@
  *   - at most 2048 levels of nesting (JSON_PARSER_MAX_DEPTH), counted as jansson counted them;
  *   - integers fit in 64 bits ("too big integer") and reals in a double ("real number
  *     overflow"), wherever they are;
- *   - strings and keys are strict UTF-8 (yajl checks only a sequence's shape), \u escapes of
- *     surrogates come in pairs, and no \u0000;
+ *   - strings and keys are strict UTF-8 (checked here, not by yajl, which checks only a
+ *     sequence's shape), \u escapes of surrogates come in pairs, and no \u0000;
  *   - a key that comes twice is allowed, the later value counting (no JSON_REJECT_DUPLICATES):
  *     semtech_parse.c keeps the last.
+ *
+ * One difference, on purpose: jansson let a NUL byte through right after a number or a literal
+ * ({"tmst":1\0}: its stream buffer takes NUL for "empty" after reading one byte ahead). JSON has
+ * no NUL outside strings, and yajl refuses it.
  *
  * Errors read "PUSH_DATA JSON is invalid at byte N: what", N counted from the datagram's first
  * byte and, as jansson's position, just past the token at fault.
  *
- * Speed, which is why this is not jansson: no document tree, and no malloc for a usual
- * datagram. yajl's memory, strings written with escapes and long numbers' copies come from an
- * arena in the reader (on sm_parse's stack), and from the heap only past its 4 KiB. Numbers
- * are converted without strtod where Clinger's fast path is exact, which covers everything a
- * packet forwarder writes ("868.300000", "-13.5"); the rest go to strtod. */
+ * Speed, which is why this is not jansson (whose json_loadb, with its mallocs and strtod, was
+ * most of sm_parse's time): no document tree, and no malloc for a usual datagram. yajl's
+ * memory, strings written with escapes and long numbers' copies come from an arena in the
+ * reader (on sm_parse's stack), and from the heap only past its 4 KiB. Numbers are converted
+ * without strtod where Clinger's fast path is exact, which covers everything a packet
+ * forwarder writes ("868.300000", "-13.5"); the rest go to strtod. */
 #include "semtech_internal.h"
 
 #include <float.h>
@@ -84,8 +89,8 @@ static void *arena_realloc(void *ctx, void *ptr, size_t size)
     struct block *b = (struct block *)(void *)((unsigned char *)ptr - HEAD);
     if (size <= b->size)
         return ptr;
-    size_t at = (size_t)((unsigned char *)ptr - a->buf);
-    if (in_buf(a, ptr) && at + ALIGNED(b->size) == a->used && size <= SIZE_MAX / 2 &&
+    size_t at = in_buf(a, ptr) ? (size_t)((unsigned char *)ptr - a->buf) : ARENA_BYTES;
+    if (at + ALIGNED(b->size) == a->used && size <= SIZE_MAX / 2 &&
         ALIGNED(size) <= ARENA_BYTES - at) {
         a->used = at + ALIGNED(size);
         b->size = size;
@@ -272,7 +277,7 @@ static bool to_int64(const char *s, size_t n, int64_t *out)
     uint64_t m = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     for (size_t i = neg; i < n; i++) {
         unsigned d = (unsigned)(s[i] - '0');
-        if (m > (lim - d) / 10)
+        if (i - neg >= 18 && m > (lim - d) / 10) /* 18 digits always fit */
             return false;
         m = m * 10 + d;
     }
@@ -450,15 +455,35 @@ static const yajl_callbacks callbacks = {
 
 /* ---- the run ---- */
 
-/* Reports yajl's own error: "parse error: premature EOF\n" as "premature EOF". */
+/* Reports yajl's own error, "parse error: premature EOF\n", as "premature end of input":
+ * yajl's words, or jansson's where they mean the same. A byte outside a string that is not
+ * UTF-8 gets jansson's words and position (at the byte; yajl is one past it). */
 static void yajl_failed(reader *r)
 {
+    size_t at = here(r);
+    const unsigned char *u = (const unsigned char *)r->json;
+    if (!r->finishing && at > 0 && u[at - 1] >= 0x80 &&
+        utf8_bad(u + at - 1, r->yajl_len - at + 1) == 0) {
+        json_error(r, at - 1, NULL, 0, "unable to decode byte 0x%x", u[at - 1]);
+        return;
+    }
+    static const char *const jansson_words[][2] = {
+        {"premature EOF", "premature end of input"},
+        {"trailing garbage", "end of file expected"},
+    };
     unsigned char *msg = yajl_get_error(r->yajl, 0, NULL, 0);
     const char *what = msg ? (const char *)msg : "syntax error";
     const char *colon = strstr(what, ": ");
     what = colon ? colon + 2 : what;
     int n = (int)strcspn(what, "\n");
-    json_error(r, here(r), NULL, 0, "%.*s", n > 0 && what[n - 1] == '.' ? n - 1 : n, what);
+    n = n > 0 && what[n - 1] == '.' ? n - 1 : n;
+    for (size_t i = 0; i < COUNT(jansson_words); i++)
+        if (strlen(jansson_words[i][0]) == (size_t)n &&
+            memcmp(what, jansson_words[i][0], (size_t)n) == 0) {
+            what = jansson_words[i][1];
+            n = (int)strlen(what);
+        }
+    json_error(r, here(r), NULL, 0, "%.*s", n, what);
     if (msg)
         yajl_free_error(r->yajl, msg);
 }
@@ -483,9 +508,10 @@ int sm_json_read(reader *r)
     r->end = 0;
     yajl_alloc_funcs funcs = {arena_malloc, arena_realloc, arena_free, &r->mem};
     if (!(r->yajl = yajl_alloc(&callbacks, &funcs, r))) {
-        r->finishing = true; /* no yajl to ask where it is */
-        return out_of_memory(r) - 1;
+        json_error(r, 0, NULL, 0, "out of memory");
+        return -1;
     }
+    yajl_config(r->yajl, yajl_dont_validate_strings, 1); /* check_string() does, strictly */
     yajl_status status = yajl_parse(r->yajl, (const unsigned char *)r->json, r->yajl_len);
     if (status == yajl_status_ok && cut) {
         json_error(r, r->yajl_len + 1, NULL, 0, "invalid token near '%s'",
@@ -493,11 +519,11 @@ int sm_json_read(reader *r)
     } else if (status == yajl_status_ok) {
         r->finishing = true;
         status = yajl_complete_parse(r->yajl); /* a truncated text ends here */
+        if (status == yajl_status_ok && !is_blank(r->json + r->end, r->yajl_len - r->end))
+            json_error(r, r->yajl_len, NULL, 0, "end of file expected"); /* yajl missed it */
     }
     if (status == yajl_status_error)
         yajl_failed(r);
-    else if (status == yajl_status_ok && !is_blank(r->json + r->end, r->yajl_len - r->end))
-        json_error(r, r->yajl_len, NULL, 0, "end of file expected");
     yajl_free(r->yajl);
     return r->json_failed ? -1 : 0;
 }

@@ -43,9 +43,9 @@ static const struct key rxpk_keys[] = {
 };
 static const struct key rsig_keys[] = {{"rssic", 5, F_RSSIC}, {"lsnr", 4, F_LSNR}};
 static const struct key stat_keys[] = {
-    {"rxnb", 4, F_RXNB}, {"rxok", 4, F_RXOK}, {"rxfw", 4, F_RXFW}, {"ackr", 4, F_ACKR},
-    {"dwnb", 4, F_DWNB}, {"txnb", 4, F_TXNB}, {"lati", 4, F_LATI}, {"long", 4, F_LONG},
-    {"alti", 4, F_ALTI},
+    {"rxnb", 4, F_RXNB}, {"rxok", 4, F_RXOK}, {"rxfw", 4, F_RXFW},
+    {"ackr", 4, F_ACKR}, {"dwnb", 4, F_DWNB}, {"txnb", 4, F_TXNB},
+    {"lati", 4, F_LATI}, {"long", 4, F_LONG}, {"alti", 4, F_ALTI},
 };
 static const struct key txpk_keys[] = {
     {"imme", 4, F_IMME}, {"tmst", 4, F_TMST}, {"freq", 4, F_FREQ}, {"rfch", 4, F_RFCH},
@@ -97,7 +97,8 @@ static int lookup(const struct key *keys, size_t n, const char *s, size_t len)
     memcpy(&head, s, 4);
     for (size_t i = 0; i < n; i++) {
         memcpy(&k, keys[i].name, 4);
-        if (k == head && keys[i].len == len && memcmp(keys[i].name + 4, s + 4, len - 4) == 0)
+        if (k == head && keys[i].len == len &&
+            (len == 4 || memcmp(keys[i].name + 4, s + 4, len - 4) == 0))
             return keys[i].id;
     }
     return F_NONE;
@@ -224,7 +225,7 @@ void sm_on_value(reader *r, const jval *v)
         break;
     case R_RXPK:
         if (r->field == F_RSIG) {
-            r->sig = (rsig){.type = v->type, .best_rssi = -1e9};
+            sm_rsig_start(&r->sig, v->type);
             opened = v->type == J_ARRAY;
             r->role = opened ? R_RSIGS : R_RXPK;
         } else {
