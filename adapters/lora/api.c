@@ -450,23 +450,23 @@ out:
     return 0;
 }
 
+static const lora_route device_routes[] = {
+    {"POST", "/lora/devices", devices_create},
+    {"GET", "/lora/devices", devices_list},
+    {"GET", "/lora/devices/:eui", devices_get},
+    {"PUT", "/lora/devices/:eui", devices_update},
+    {"DELETE", "/lora/devices/:eui", devices_delete},
+    {NULL, NULL, NULL},
+};
+
 int lora_api_register(lora *l)
 {
-    static const struct {
-        const char *method, *path;
-        lb_http_handler fn;
-    } routes[] = {
-        {"POST", "/lora/devices", devices_create},
-        {"GET", "/lora/devices", devices_list},
-        {"GET", "/lora/devices/:eui", devices_get},
-        {"PUT", "/lora/devices/:eui", devices_update},
-        {"DELETE", "/lora/devices/:eui", devices_delete},
-    };
-    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
-        int rc = l->host->http_route(l->host, routes[i].method, routes[i].path, 64 * 1024,
-                                     routes[i].fn, l);
-        if (rc != 0)
-            return rc;
-    }
+    const lora_route *tables[] = {device_routes, lora_gw_routes};
+    for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+        for (const lora_route *r = tables[t]; r->method; r++) {
+            int rc = l->host->http_route(l->host, r->method, r->path, 64 * 1024, r->fn, l);
+            if (rc != 0)
+                return rc;
+        }
     return 0;
 }

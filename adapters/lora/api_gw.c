@@ -168,26 +168,14 @@ static int profiles_one(const lb_http_req *req, lb_http_resp *resp, void *arg)
     return 0;
 }
 
-int lora_api_gw_register(lora *l)
-{
-    static const struct {
-        const char *method, *path;
-        lb_http_handler fn;
-    } routes[] = {
-        {"POST", "/lora/gateways", gateways_create},
-        {"GET", "/lora/gateways", gateways_list},
-        {"GET", "/lora/gateways/:eui", gateways_one},
-        {"DELETE", "/lora/gateways/:eui", gateways_one},
-        {"POST", "/lora/profiles", profiles_create},
-        {"GET", "/lora/profiles", profiles_list},
-        {"GET", "/lora/profiles/:id", profiles_one},
-        {"DELETE", "/lora/profiles/:id", profiles_one},
-    };
-    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
-        int rc = l->host->http_route(l->host, routes[i].method, routes[i].path, 64 * 1024,
-                                     routes[i].fn, l);
-        if (rc != 0)
-            return rc;
-    }
-    return 0;
-}
+const lora_route lora_gw_routes[] = {
+    {"POST", "/lora/gateways", gateways_create},
+    {"GET", "/lora/gateways", gateways_list},
+    {"GET", "/lora/gateways/:eui", gateways_one},
+    {"DELETE", "/lora/gateways/:eui", gateways_one},
+    {"POST", "/lora/profiles", profiles_create},
+    {"GET", "/lora/profiles", profiles_list},
+    {"GET", "/lora/profiles/:id", profiles_one},
+    {"DELETE", "/lora/profiles/:id", profiles_one},
+    {NULL, NULL, NULL},
+};

@@ -249,8 +249,13 @@ int lora_store_profile_list(lora_store *s, const char *owner, json_t **items);
 int lora_store_profile_delete(lora_store *s, const char *owner, const char *id);
 
 /* api.c / api_gw.c */
+typedef struct lora_route {
+    const char *method, *path;
+    lb_http_handler fn;
+} lora_route;
+extern const lora_route lora_gw_routes[]; /* gateways and profiles; ends with NULLs */
+/* Registers every /lora route. */
 int lora_api_register(lora *l);
-int lora_api_gw_register(lora *l);
 /* The caller of a REST request from its Bearer token, asked of the things service; fills
  * resp (401/503) and returns an LB_E* code when there is none. user_id: LORA_ID_MAX. */
 int lora_api_caller(lora *l, const lb_http_req *req, lb_http_resp *resp, char *user_id,
@@ -301,6 +306,8 @@ typedef struct lora_tx {
 } lora_tx;
 /* The gateway to answer through: the best SNR among those that pulled; NULL if none. */
 const lora_rx *lora_downlink_best(lora *l, const lora_uplink *up);
+/* The uplink data rate of up in region r (from its SF and bandwidth), or -1. */
+int lora_uplink_dr(const lw_region *r, const lora_uplink *up);
 /* Builds d's answer to up into tx (l->lock held): the queue head, the ACK of a confirmed
  * uplink, MAC answers; only when there is something to send or must. Advances d's downlink
  * counter. Returns true when tx holds a frame. */

@@ -204,8 +204,7 @@ static int lora_init(const lb_host *host, void **state)
     host->gauge_set(l->devices_gauge, (double)lora_registry_count(l->reg));
     host->log(host, LB_LOG_INFO, "devices loaded", "devices=%zu ms=%lld",
               lora_registry_count(l->reg), (long long)((lora_mono_ns() - t0) / 1000000));
-    rc = lora_api_register(l);
-    return rc == 0 ? lora_api_gw_register(l) : rc;
+    return lora_api_register(l);
 }
 
 static int lora_start(void *state)

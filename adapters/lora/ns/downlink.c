@@ -29,7 +29,7 @@ const lora_rx *lora_downlink_best(lora *l, const lora_uplink *up)
     return best;
 }
 
-static int up_dr(const lw_region *r, const lora_uplink *up)
+int lora_uplink_dr(const lw_region *r, const lora_uplink *up)
 {
     for (int dr = 0; dr < LW_MAX_DR; dr++)
         if (r->up_dr[dr].valid && !r->up_dr[dr].fsk && r->up_dr[dr].sf == up->sf &&
@@ -45,7 +45,7 @@ static bool windows(lora *l, const lw_region *r, const lora_uplink *up, int dela
     const lora_rx *best = lora_downlink_best(l, up);
     if (!best)
         return false;
-    int dr = up_dr(r, up);
+    int dr = lora_uplink_dr(r, up);
     tx->gw_eui = best->gw_eui;
     tx->region = r;
     tx->tmst1 = best->tmst + (uint32_t)delay_s * 1000000u;

@@ -31,16 +31,6 @@ struct lora_batch {
     batch_item items[BATCH_MAX];
 };
 
-/* The uplink data rate of up in its device's region, or -1. */
-static int uplink_dr(const lw_region *r, const lora_uplink *up)
-{
-    for (int dr = 0; dr < LW_MAX_DR; dr++)
-        if (r->up_dr[dr].valid && !r->up_dr[dr].fsk && r->up_dr[dr].sf == up->sf &&
-            r->up_dr[dr].bw_khz == up->bw_khz)
-            return dr;
-    return -1;
-}
-
 static float best_snr(const lora_uplink *up)
 {
     float best = -100;
@@ -98,7 +88,7 @@ static lora_dev *find_device(lora *l, const lora_uplink *up, const lw_frame *f, 
     for (lora_dev *d = lora_registry_by_addr(l->reg, f->dev_addr, NULL); d;
          d = lora_registry_by_addr(l->reg, f->dev_addr, d)) {
         *seen = true;
-        int dr = uplink_dr(d->region, up);
+        int dr = lora_uplink_dr(d->region, up);
         int ch = lw_region_up_channel(d->region, up->freq_hz);
         uint32_t full = lw_fcnt_full(d->fcnt_up, d->has_fcnt_up, f->fcnt16);
         uint32_t conf = f->ack ? d->conf_down_fcnt : 0;
