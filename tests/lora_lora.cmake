@@ -17,3 +17,4 @@ lb_test(unit lora_registry SOURCES unit/test_lora_registry.c
         ${CMAKE_SOURCE_DIR}/adapters/lora/registry.c LIBS lb_lorawan lb_lora_region lb_semtech
         PkgConfig::JANSSON)
 target_include_directories(unit_lora_registry PRIVATE ${CMAKE_SOURCE_DIR}/adapters/lora)
+lb_shell_test(integration lora_codecs integration/lora_codecs.sh)

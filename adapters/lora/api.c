@@ -8,6 +8,8 @@
  *   GET    /lora/devices/<DevEUI>   one device (keys are never returned)
  *   PUT    /lora/devices/<DevEUI>   rename, change class
  *   DELETE /lora/devices/<DevEUI>   removes the device and its thing
+ *   PUT/GET/DELETE /lora/devices/<DevEUI>/codec   its payload codec {"type", "script"?}
+ *   POST   /lora/codecs/test        runs a codec on given bytes (the decoder editor)
  *
  * Callers authenticate with "Authorization: Bearer <user token>", checked by the things
  * service over the bus (things.provision), which also creates and removes the things, so
@@ -16,6 +18,7 @@
 
 #include <lyrebird/error.h>
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,6 +289,13 @@ static int devices_create(const lb_http_req *req, lb_http_resp *resp, void *arg)
         l->host->http_error(resp, 400, "%s", why);
         goto out;
     }
+    json_t *codec = json_object_get(o, "codec");
+    if (!codec)
+        codec = json_object_get(profile, "codec");
+    if (codec && !(d->codec = lora_codec_get(l->codecs, codec, why, sizeof why))) {
+        l->host->http_error(resp, 400, "codec: %s", why);
+        goto out;
+    }
     pthread_mutex_lock(&l->lock);
     bool taken = lora_registry_get(l->reg, d->dev_eui) != NULL;
     pthread_mutex_unlock(&l->lock);
@@ -450,12 +460,98 @@ out:
     return 0;
 }
 
+/* PUT (attach or replace), GET, DELETE /lora/devices/<DevEUI>/codec. */
+static int devices_codec(const lb_http_req *req, lb_http_resp *resp, void *arg)
+{
+    lora *l = arg;
+    char user[LORA_ID_MAX], why[256];
+    bool admin;
+    uint64_t eui;
+    json_t *o = NULL, *dev = NULL;
+    lora_codec *c = NULL;
+    if (lora_api_caller(l, req, resp, user, &admin, NULL) != 0 || !path_eui(l, req, resp, &eui))
+        return 0;
+    const char *owner = admin ? NULL : user;
+    int rc = lora_store_device_get(l->store, owner, eui, &dev);
+    if (rc == 0 && strcmp(req->method, "GET") == 0) {
+        json_t *codec = json_object_get(dev, "codec");
+        if (codec)
+            lora_api_reply(resp, 200, json_incref(codec));
+        else
+            l->host->http_error(resp, 404, "device %s has no codec", req->params[0]);
+        json_decref(dev);
+        return 0;
+    }
+    json_decref(dev);
+    if (rc == 0 && strcmp(req->method, "PUT") == 0) {
+        if (!(o = lora_api_body(l, req, resp)))
+            return 0;
+        if (!(c = lora_codec_get(l->codecs, o, why, sizeof why))) {
+            l->host->http_error(resp, 400, "codec: %s", why);
+            json_decref(o);
+            return 0;
+        }
+    }
+    if (rc == 0)
+        rc = lora_store_device_set_codec(l->store, owner, eui, o);
+    if (rc == 0) {
+        pthread_mutex_lock(&l->lock);
+        lora_dev *d = lora_registry_get(l->reg, eui);
+        if (d)
+            d->codec = c;
+        pthread_mutex_unlock(&l->lock);
+    }
+    if (rc != 0)
+        lora_api_store_error(l, resp, rc, "device", req->params[0]);
+    else if (o)
+        lora_api_reply(resp, 200, json_incref(o));
+    else
+        resp->status = 204;
+    json_decref(o);
+    return 0;
+}
+
+/* POST /lora/codecs/test {"type", "script", "f_port", "bytes": "<base64>"}: runs a codec once
+ * -> {"data", "warnings", "errors", "time_us"} (the console's decoder editor). */
+static int codecs_test(const lb_http_req *req, lb_http_resp *resp, void *arg)
+{
+    lora *l = arg;
+    char user[LORA_ID_MAX], why[256];
+    bool admin;
+    json_t *o;
+    uint8_t bytes[LW_MAX_PHY];
+    size_t len = 0;
+    if (lora_api_caller(l, req, resp, user, &admin, NULL) != 0 || !(o = lora_api_body(l, req, resp)))
+        return 0;
+    json_t *port = json_object_get(o, "f_port");
+    const char *b64 = json_string_value(json_object_get(o, "bytes"));
+    if (!json_is_integer(port) || json_integer_value(port) < 0 || json_integer_value(port) > 255)
+        l->host->http_error(resp, 400, "\"f_port\" must be an integer from 0 to 255");
+    else if (!b64 || sodium_base642bin(bytes, sizeof bytes, b64, strlen(b64), NULL, &len, NULL,
+                                       sodium_base64_VARIANT_ORIGINAL) != 0)
+        l->host->http_error(resp, 400, "\"bytes\" must be base64 of at most 255 bytes");
+    else {
+        json_t *res = lora_codec_test(l->codecs, o, (int)json_integer_value(port), bytes, len,
+                                      why, sizeof why);
+        if (res)
+            lora_api_reply(resp, 200, res);
+        else
+            l->host->http_error(resp, 400, "codec: %s", why);
+    }
+    json_decref(o);
+    return 0;
+}
+
 static const lora_route device_routes[] = {
     {"POST", "/lora/devices", devices_create},
     {"GET", "/lora/devices", devices_list},
     {"GET", "/lora/devices/:eui", devices_get},
     {"PUT", "/lora/devices/:eui", devices_update},
     {"DELETE", "/lora/devices/:eui", devices_delete},
+    {"GET", "/lora/devices/:eui/codec", devices_codec},
+    {"PUT", "/lora/devices/:eui/codec", devices_codec},
+    {"DELETE", "/lora/devices/:eui/codec", devices_codec},
+    {"POST", "/lora/codecs/test", codecs_test},
     {NULL, NULL, NULL},
 };
 

@@ -101,6 +101,8 @@ typedef struct lora_dev {
     lora_dl *queue;      /* head is next; a confirmed head stays until ACKed */
     unsigned queue_len;
     uint64_t last_gw;    /* class C: the gateway that heard it last */
+    struct lora_codec *codec; /* its payload codec, or NULL (compiled codecs live as long as
+                                 the plugin) */
     int8_t adr_snr[LORA_ADR_HISTORY]; /* best SNR of recent uplinks, quarter dB */
     uint8_t adr_n, adr_next;
     uint8_t tx_power;               /* TXPower index the device has (0: max EIRP) */
@@ -113,6 +115,8 @@ typedef struct lora_registry lora_registry;
 typedef struct lora_store lora_store;
 typedef struct lora_dedup lora_dedup;
 typedef struct lora_batch lora_batch;
+typedef struct lora_codec lora_codec;
+typedef struct lora_codecs lora_codecs;
 
 /* A gateway the bridge has heard from. */
 typedef struct lora_gw {
@@ -157,6 +161,8 @@ typedef struct lora {
     lora_store *store;
     lora_dedup *dedup;
     lora_batch *batch; /* frames accepted, waiting for their counters to be stored */
+    lora_codecs *codecs;
+    long codec_workers, codec_instances;
 
     /* gateway bridge (loop thread only, except gw_lock'd table reads by REST) */
     int sock;
@@ -176,6 +182,7 @@ typedef struct lora {
     lb_counter *uplinks, *duplicates, *mic_failed, *unknown_addr, *fcnt_replay, *fcnt_gap;
     lb_counter *joins, *joins_refused, *downlinks, *downlinks_rx2, *tx_errors, *late;
     lb_counter *down_requests, *down_refused, *acks, *nacks, *store_errors;
+    lb_counter *decoded, *decode_failed, *decode_dropped;
     lb_gauge *devices_gauge, *gateways_gauge;
     lb_histogram *proc_seconds;
 } lora;
@@ -208,8 +215,13 @@ void lora_dev_free(lora_dev *d);
 lora_store *lora_store_open(const char *path, const uint8_t *kek, size_t kek_len, char *err,
                             size_t errlen);
 void lora_store_close(lora_store *s);
-/* Calls cb for every device, its keys unwrapped; cb takes ownership of the device. */
-int lora_store_load(lora_store *s, int (*cb)(lora_dev *d, void *arg), void *arg);
+/* Calls cb for every device, its keys unwrapped, with its codec's JSON (or NULL); cb takes
+ * ownership of the device. */
+int lora_store_load(lora_store *s, int (*cb)(lora_dev *d, const char *codec, void *arg),
+                    void *arg);
+/* Sets (codec NULL: removes) a device's codec. LB_ENOTFOUND when not the owner's. */
+int lora_store_device_set_codec(lora_store *s, const char *owner, uint64_t dev_eui,
+                                const json_t *codec);
 /* Inserts a registered device: owner, name, profile and codec as given (codec: JSON or
  * NULL). LB_EEXIST when the DevEUI is taken. */
 int lora_store_device_add(lora_store *s, const lora_dev *d, const char *owner, const char *name,
@@ -349,12 +361,36 @@ typedef struct lora_up_event {
     int dr;
     uint8_t plain[LW_MAX_PHY];
     size_t plain_len;
+    struct lora_codec *codec; /* the device's codec, or NULL */
 } lora_up_event;
-void lora_as_uplink(lora *l, const lora_up_event *ev, const lora_uplink *up);
+/* extra: more members for the event (",\"k\":v..."), or NULL. */
+void lora_as_uplink(lora *l, const lora_up_event *ev, const lora_uplink *up, const char *extra);
 void lora_as_join(lora *l, const lora_dev *d, const lora_uplink *up);
 /* Publishes an event on the device's channel under subtopic (e.g. "lora.error"). */
 void lora_as_event(lora *l, const char *channel, const char *thing, const char *subtopic,
                    json_t *body);
+
+/* as/codec.c: payload codecs (thread-safe). */
+lora_codecs *lora_codecs_new(lora *l, int workers, size_t max_instances);
+/* Stops the workers after the queued jobs are done, frees everything. */
+void lora_codecs_free(lora_codecs *cs);
+/* The compiled codec of spec ({"type", "script"?}), compiled on first use and shared; NULL
+ * with err (unknown type, compile error) for the user. */
+lora_codec *lora_codec_get(lora_codecs *cs, const json_t *spec, char *err, size_t errlen);
+void lora_codec_put(lora_codecs *cs, lora_codec *c);
+/* The spec a codec was made from (owned by the codec). */
+const json_t *lora_codec_spec(const lora_codec *c);
+/* Queues ev's payload for decoding with c; false when the queue is full. */
+bool lora_codec_decode(lora_codecs *cs, lora_codec *c, const lora_up_event *ev,
+                       const lora_uplink *up);
+/* Runs spec on bytes once (the console's decoder editor): {"data", "warnings", "errors",
+ * "time_us"}, or NULL with err. */
+json_t *lora_codec_test(lora_codecs *cs, const json_t *spec, int fport, const uint8_t *bytes,
+                        size_t len, char *err, size_t errlen);
+/* Encodes {"data": ...} for a downlink with c: bytes into out, *fport set when the codec
+ * chose one. 0, or -1 with err. */
+int lora_codec_encode(lora_codecs *cs, lora_codec *c, json_t *data, int *fport, uint8_t *out,
+                      size_t cap, size_t *len, char *err, size_t errlen);
 
 /* as/queue.c */
 int lora_queue_start(lora *l);

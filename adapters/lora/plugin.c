@@ -14,6 +14,8 @@
  *   LB_LORA_CONFIRMED_RETRIES  sends of a confirmed downlink before it is given up (4)
  *   LB_LORA_US915_SUB_BAND     the sub-band US915 join-accepts enable, 0 for all (2)
  *   LB_LORA_ADR_MARGIN_DB      ADR installation margin (10)
+ *   LB_LORA_CODEC_WORKERS      threads decoding payloads with codecs (2)
+ *   LB_LORA_CODEC_INSTANCES    devices' codec instances kept (1000; ~200 KB each for JS)
  *   LB_KEK                     key-encryption key, 32/48/64 hex digits; else
  *                              <data>/lora.kek, made at first start (mode 0600)
  *
@@ -46,7 +48,10 @@ static int configure(lora *l)
         lb_config_int("LB_LORA_RX_MARGIN_MS", 40, 0, 900, &margin, err, sizeof err) != 0 ||
         lb_config_int("LB_LORA_CONFIRMED_RETRIES", 4, 1, 16, &retries, err, sizeof err) != 0 ||
         lb_config_int("LB_LORA_US915_SUB_BAND", 2, 0, 8, &sub_band, err, sizeof err) != 0 ||
-        lb_config_int("LB_LORA_ADR_MARGIN_DB", 10, 0, 30, &adr_margin, err, sizeof err) != 0) {
+        lb_config_int("LB_LORA_ADR_MARGIN_DB", 10, 0, 30, &adr_margin, err, sizeof err) != 0 ||
+        lb_config_int("LB_LORA_CODEC_WORKERS", 2, 1, 8, &l->codec_workers, err, sizeof err) != 0 ||
+        lb_config_int("LB_LORA_CODEC_INSTANCES", 1000, 1, 10000000, &l->codec_instances, err,
+                      sizeof err) != 0) {
         l->host->log(l->host, LB_LOG_ERROR, "bad setting", "error=\"%s\"", err);
         return LB_EINVAL;
     }
@@ -137,6 +142,9 @@ static int metrics_register(lora *l)
         C(acks, "confirmed_acked_total", "confirmed downlinks acknowledged"),
         C(nacks, "confirmed_unacked_total", "confirmed downlinks given up"),
         C(store_errors, "store_errors_total", "frames dropped: counters not stored"),
+        C(decoded, "decoded_total", "payloads decoded by a codec"),
+        C(decode_failed, "decode_failed_total", "payloads a codec reported errors for"),
+        C(decode_dropped, "decode_dropped_total", "payloads not decoded: codec queue full"),
 #undef C
     };
     int ok = 1;
@@ -154,9 +162,20 @@ static int metrics_register(lora *l)
     return ok && l->devices_gauge && l->gateways_gauge && l->proc_seconds ? 0 : LB_ENOMEM;
 }
 
-static int add_loaded(lora_dev *d, void *arg)
+/* A device from the store into the registry, its codec compiled (once per distinct one). */
+static int add_loaded(lora_dev *d, const char *codec, void *arg)
 {
-    int rc = lora_registry_add(arg, d);
+    lora *l = arg;
+    char err[256];
+    json_t *spec = codec ? json_loads(codec, 0, NULL) : NULL;
+    if (spec && !(d->codec = lora_codec_get(l->codecs, spec, err, sizeof err))) {
+        char eui[17];
+        lora_eui_format(d->dev_eui, eui);
+        l->host->log(l->host, LB_LOG_WARN, "device codec unusable; uplinks not decoded",
+                     "dev_eui=%s error=\"%s\"", eui, err);
+    }
+    json_decref(spec);
+    int rc = lora_registry_add(l->reg, d);
     if (rc != 0)
         lora_dev_free(d);
     return rc;
@@ -188,14 +207,15 @@ static int lora_init(const lb_host *host, void **state)
     l->reg = lora_registry_new();
     l->dedup = lora_dedup_new(l->dedup_ms);
     l->batch = lora_batch_new();
+    l->codecs = lora_codecs_new(l, (int)l->codec_workers, (size_t)l->codec_instances);
     if (!l->store) {
         host->log(host, LB_LOG_ERROR, "cannot open the store", "error=\"%s\"", err);
         return LB_EIO;
     }
-    if (!l->reg || !l->dedup || !l->batch)
+    if (!l->reg || !l->dedup || !l->batch || !l->codecs)
         return LB_ENOMEM;
     int64_t t0 = lora_mono_ns();
-    rc = lora_store_load(l->store, add_loaded, l->reg);
+    rc = lora_store_load(l->store, add_loaded, l);
     if (rc != 0) {
         host->log(host, LB_LOG_ERROR, "cannot load devices (is LB_KEK the one they were stored "
                                       "with?)", "error=%s", lb_strerror(rc));
@@ -224,6 +244,8 @@ static int lora_stop(void *state)
     lora *l = state;
     lora_queue_stop(l);
     lora_gw_stop(l);
+    lora_codecs_free(l->codecs); /* decodes what is queued first */
+    l->codecs = NULL;
     return 0;
 }
 
@@ -232,6 +254,7 @@ static void lora_destroy(void *state)
     lora *l = state;
     if (!l)
         return;
+    lora_codecs_free(l->codecs);
     lora_registry_free(l->reg);
     lora_store_close(l->store);
     lora_dedup_free(l->dedup);

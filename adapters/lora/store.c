@@ -194,7 +194,7 @@ static bool column_key(lora_store *s, sqlite3_stmt *st, int i, uint8_t key[LW_KE
 #define DEVICE_COLUMNS                                                                          \
     "dev_eui, join_eui, channel_id, thing_id, mac_version, region, class, otaa, app_key,"      \
     " nwk_key, dev_addr, f_nwk_s_int, s_nwk_s_int, nwk_s_enc, app_s, v11, fcnt_up,"            \
-    " nfcnt_down, afcnt_down, dev_nonce, join_nonce, rx1_dr_offset, rx2_dr, rx_delay"
+    " nfcnt_down, afcnt_down, dev_nonce, join_nonce, rx1_dr_offset, rx2_dr, rx_delay, codec"
 
 /* A device from a row of DEVICE_COLUMNS, or NULL (a key that does not unwrap is an error:
  * the KEK is not the one the keys were stored with). */
@@ -242,7 +242,8 @@ static lora_dev *device_row(lora_store *s, sqlite3_stmt *st)
     return d;
 }
 
-int lora_store_load(lora_store *s, int (*cb)(lora_dev *d, void *arg), void *arg)
+int lora_store_load(lora_store *s, int (*cb)(lora_dev *d, const char *codec, void *arg),
+                    void *arg)
 {
     sqlite3_stmt *st;
     int rc = 0;
@@ -254,7 +255,7 @@ int lora_store_load(lora_store *s, int (*cb)(lora_dev *d, void *arg), void *arg)
     }
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
         lora_dev *d = device_row(s, st);
-        rc = d ? cb(d, arg) : LB_EIO;
+        rc = d ? cb(d, (const char *)sqlite3_column_text(st, 24), arg) : LB_EIO;
     }
     sqlite3_finalize(st);
     pthread_mutex_unlock(&s->lock);
@@ -532,6 +533,25 @@ int lora_store_device_update(lora_store *s, const char *owner, uint64_t dev_eui,
         rc = run_one(s, st);
     }
     pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int lora_store_device_set_codec(lora_store *s, const char *owner, uint64_t dev_eui,
+                                const json_t *codec)
+{
+    char *text = codec ? json_dumps(codec, JSON_COMPACT) : NULL;
+    sqlite3_stmt *st = prepare(s, "UPDATE lora_devices SET codec = ?3 WHERE dev_eui = ?1"
+                                  " AND (?2 IS NULL OR owner = ?2)");
+    int rc = LB_EIO;
+    if (st) {
+        sqlite3_bind_int64(st, 1, (int64_t)dev_eui);
+        bind_owner(st, 2, owner);
+        if (text)
+            sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+        rc = run_one(s, st);
+    }
+    pthread_mutex_unlock(&s->lock);
+    free(text);
     return rc;
 }
 

@@ -136,9 +136,9 @@ static void put_rx(jw *w, const lora_uplink *up)
     put(w, "]", 1);
 }
 
-void lora_as_uplink(lora *l, const lora_up_event *ev, const lora_uplink *up)
+void lora_as_uplink(lora *l, const lora_up_event *ev, const lora_uplink *up, const char *extra)
 {
-    char buf[4096], addr[9];
+    char buf[16384], addr[9];
     jw w = {buf, 0, sizeof buf};
     snprintf(addr, sizeof addr, "%08X", ev->dev_addr);
     put_eui(&w, "{\"dev_eui\":\"", ev->dev_eui);
@@ -168,9 +168,14 @@ void lora_as_uplink(lora *l, const lora_up_event *ev, const lora_uplink *up)
     put_i(&w, up->freq_hz);
     put_time(&w, "received_at", up->rx_ns);
     put_rx(&w, up);
+    if (extra)
+        put_s(&w, extra);
     put(&w, "}", 1);
-    if (w.len >= w.cap)
+    if (w.len >= w.cap) {
+        if (extra) /* a codec's output too large: the event without it */
+            lora_as_uplink(l, ev, up, ",\"errors\":[\"decoded payload too large for the event\"]");
         return;
+    }
     char err[LB_ERRLEN];
     lb_message m = {.channel = ev->channel, .subtopic = "lora.up", .publisher = ev->thing,
                     .protocol = "lora", .payload = (const uint8_t *)buf, .payload_len = w.len,

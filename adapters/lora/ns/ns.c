@@ -145,6 +145,7 @@ static void accept_frame(lora *l, lora_dev *d, const lora_uplink *up, const lw_f
     lora_up_event *ev = &it->ev;
     *ev = (lora_up_event){.dev_eui = d->dev_eui, .dev_addr = d->s.dev_addr, .fcnt = fcnt,
                           .fport = f->fport, .confirmed = confirmed, .adr = f->adr, .dr = dr};
+    ev->codec = d->codec;
     memcpy(ev->channel, d->channel, sizeof ev->channel);
     memcpy(ev->thing, d->thing, sizeof ev->thing);
     if (f->fport == 0) {
@@ -218,7 +219,12 @@ void lora_ns_flush(lora *l)
         batch_item *it = &b->items[i];
         if (it->has_tx)
             lora_downlink_send(l, &it->tx);
-        lora_as_uplink(l, &it->ev, &it->up);
+        if (!it->ev.codec || it->ev.fport <= 0) {
+            lora_as_uplink(l, &it->ev, &it->up, NULL);
+        } else if (!lora_codec_decode(l->codecs, it->ev.codec, &it->ev, &it->up)) {
+            l->host->counter_add(l->decode_dropped, 1); /* workers behind: raw event only */
+            lora_as_uplink(l, &it->ev, &it->up, ",\"errors\":[\"not decoded: codec queue full\"]");
+        }
         int64_t window_end = it->up.mono_ns + (int64_t)l->dedup_ms * 1000000;
         l->host->histogram_observe(l->proc_seconds,
                                    (double)(lora_mono_ns() - window_end) / 1e9);
