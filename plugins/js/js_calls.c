@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <lyrebird/error.h>
@@ -136,6 +137,55 @@ static bool push_json(struct call_args *a, const char *s)
     return true;
 }
 
+/* recvTime.toISOString() (and so JSON.stringify) with the nanoseconds: the hidden property
+ * holds the RFC 3339 text made when the Date was pushed. */
+static duk_ret_t recv_time_iso(duk_context *ctx)
+{
+    duk_push_this(ctx);
+    if (duk_get_prop_string(ctx, -1, DUK_HIDDEN_SYMBOL("rfc3339")) && duk_is_string(ctx, -1))
+        return 1;
+    /* moved to another object: the standard one */
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, "Date");
+    duk_get_prop_string(ctx, -1, "prototype");
+    duk_get_prop_string(ctx, -1, "toISOString");
+    duk_dup(ctx, 0);
+    duk_call_method(ctx, 0);
+    return 1;
+}
+
+/* Pushes recvTime: a Date (the pristine constructor from the stash) of the millisecond;
+ * when ns carries more than milliseconds, its own toISOString gives all nine digits
+ * ("2023-07-19T07:51:25.508306410Z", as The Things Stack serialises it), so a decoder that
+ * copies recvTime into its output keeps the exact time. */
+static void push_recv_time(duk_context *ctx, int64_t ns)
+{
+    int64_t ms = ns / 1000000 - (ns % 1000000 < 0);
+    int64_t sub = ns - ms * 1000000; /* 0..999999 ns past the millisecond */
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, "Date");
+    duk_push_number(ctx, (double)ms);
+    duk_new(ctx, 1);
+    duk_remove(ctx, -2);
+    if (sub == 0)
+        return;
+    time_t secs = (time_t)(ms / 1000 - (ms % 1000 < 0));
+    int64_t frac = ns - (int64_t)secs * 1000000000; /* 0..999999999 */
+    struct tm tm;
+    char text[64];
+    if (!gmtime_r(&secs, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+        return;
+    snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)frac);
+    duk_push_string(ctx, text);
+    duk_put_prop_string(ctx, -2, DUK_HIDDEN_SYMBOL("rfc3339"));
+    duk_push_string(ctx, "toISOString");
+    duk_push_c_function(ctx, recv_time_iso, 0);
+    duk_def_prop(ctx, -3,
+                 DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE | DUK_DEFPROP_CLEAR_ENUMERABLE |
+                     DUK_DEFPROP_SET_CONFIGURABLE);
+}
+
 /* {bytes, fPort, recvTime, variables}: TTS's input, plus ChirpStack's variables */
 static bool push_input(struct call_args *a, bool uplink)
 {
@@ -147,12 +197,8 @@ static bool push_input(struct call_args *a, bool uplink)
     duk_push_int(ctx, in->fport);
     duk_put_prop_string(ctx, -2, "fPort");
     if (uplink) {
-        duk_push_heap_stash(ctx);
-        duk_get_prop_string(ctx, -1, "Date");
-        duk_push_number(ctx, (double)(in->recv_time_ns / 1000000));
-        duk_new(ctx, 1);
-        duk_put_prop_string(ctx, -3, "recvTime");
-        duk_pop(ctx);
+        push_recv_time(ctx, in->recv_time_ns);
+        duk_put_prop_string(ctx, -2, "recvTime");
     }
     if (in->variables) {
         if (!push_json(a, in->variables))
@@ -224,6 +270,26 @@ static void decode_ttn_v2(struct call_args *a, duk_idx_t r)
     duk_put_prop_string(ctx, r, "data");
 }
 
+/* Moves the messages of t[list] into r's warnings, each prefixed "normalizeUplink: ". */
+static void warn_normalize(duk_context *ctx, duk_idx_t t, const char *list, duk_idx_t r)
+{
+    duk_get_prop_string(ctx, t, list);
+    duk_size_t n = duk_get_length(ctx, -1);
+    for (duk_size_t k = 0; k < n; k++) {
+        duk_get_prop_index(ctx, -1, (duk_uarridx_t)k);
+        const char *msg = duk_safe_to_string(ctx, -1);
+        char buf[MSG_LEN];
+        snprintf(buf, sizeof buf, "%s%s",
+                 strncmp(msg, "normalizeUplink", 15) ? "normalizeUplink: " : "", msg);
+        push_message(ctx, r, "warnings", buf);
+        duk_pop(ctx);
+    }
+    duk_pop(ctx);
+}
+
+/* normalizeUplink(data) when the decode gave data and no errors. Normalising is a second,
+ * optional step over a decode that succeeded: when it throws or reports errors, the decoded
+ * data stays, "normalized" is left out and its errors become warnings. */
 static void normalize(struct call_args *a, duk_idx_t r)
 {
     duk_context *ctx = a->h->ctx;
@@ -231,13 +297,24 @@ static void normalize(struct call_args *a, duk_idx_t r)
         !global_function(ctx, "normalizeUplink"))
         return;
     duk_push_object(ctx);
+    duk_idx_t t = duk_get_top_index(ctx);
+    duk_push_array(ctx);
+    duk_put_prop_string(ctx, t, "warnings");
+    duk_push_array(ctx);
+    duk_put_prop_string(ctx, t, "errors");
+    duk_swap_top(ctx, -2); /* [t fn] */
+    t = duk_get_top_index(ctx) - 1;
+    duk_push_object(ctx);
     duk_get_prop_string(ctx, r, "data");
     duk_put_prop_string(ctx, -2, "data");
-    if (duk_pcall(ctx, 1) != DUK_EXEC_SUCCESS) {
-        add_thrown(a, r, "normalizeUplink");
-        return;
-    }
-    take_decoded(ctx, duk_get_top_index(ctx), r, "normalizeUplink", "normalized");
+    if (duk_pcall(ctx, 1) != DUK_EXEC_SUCCESS)
+        add_thrown(a, t, "normalizeUplink");
+    else
+        take_decoded(ctx, duk_get_top_index(ctx), t, "normalizeUplink", "normalized");
+    warn_normalize(ctx, t, "warnings", r);
+    warn_normalize(ctx, t, "errors", r);
+    if (!has_errors(ctx, t) && duk_get_prop_string(ctx, t, "normalized"))
+        duk_put_prop_string(ctx, r, "normalized");
 }
 
 static void decode(struct call_args *a, duk_idx_t r)

@@ -202,6 +202,17 @@
         i = toInt(i);
         return this.charAt(i < 0 ? this.length + i : i) || undefined;
     });
+    def(String, 'raw', function (strings) {
+        /* buble's tagged templates pass the cooked strings without .raw: use those */
+        var raw = Object(strings);
+        if (raw.raw !== undefined) raw = Object(raw.raw);
+        var n = raw.length >>> 0, out = '';
+        for (var i = 0; i < n; i++) {
+            out += String(raw[i]);
+            if (i + 1 < n && i + 1 < arguments.length) out += String(arguments[i + 1]);
+        }
+        return out;
+    });
     def(SP, 'replaceAll', function (search, repl) {
         if (search instanceof RegExp) return String(this).replace(search, repl);
         return String(this).split(String(search)).join(repl);
@@ -247,8 +258,36 @@
                ' ' + two(this.getUTCHours()) + ':' + two(this.getUTCMinutes()) + ':' +
                two(this.getUTCSeconds()) + ' GMT';
     };
+    /* The other text forms as V8 writes them (duktape's are ISO-like). Decoders run in UTC (the
+     * local time zone is pinned to UTC in duk_config.h); the locale forms are en-US's, the
+     * locale and options arguments are not interpreted. toString stays duktape's: ES5's
+     * new Date(date) converts date with toString, and duktape parses only its own form. */
+    function year4(y) { return y < 0 ? '-' + ('000' + -y).slice(-4) : (y < 1000 ? ('000' + y).slice(-4) : String(y)); }
+    function dateText(d) {
+        return DAYS[d.getUTCDay()] + ' ' + MONTHS[d.getUTCMonth()] + ' ' + two(d.getUTCDate()) + ' ' +
+               year4(d.getUTCFullYear());
+    }
+    function timeText(d) {
+        return two(d.getUTCHours()) + ':' + two(d.getUTCMinutes()) + ':' + two(d.getUTCSeconds()) +
+               ' GMT+0000 (Coordinated Universal Time)';
+    }
+    function localeDate(d) { return (d.getUTCMonth() + 1) + '/' + d.getUTCDate() + '/' + d.getUTCFullYear(); }
+    function localeTime(d) {
+        var h = d.getUTCHours();
+        return ((h % 12) || 12) + ':' + two(d.getUTCMinutes()) + ':' + two(d.getUTCSeconds()) +
+               (h < 12 ? ' AM' : ' PM');
+    }
+    function dateFormat(name, fn) {
+        var f = function () { return isNaN(this.getTime()) ? 'Invalid Date' : fn(this); };
+        Object.defineProperty(Date.prototype, name, {value: f, writable: true, configurable: true, enumerable: false});
+    }
     Object.defineProperty(Date.prototype, 'toUTCString', {value: utc, writable: true, configurable: true, enumerable: false});
     Object.defineProperty(Date.prototype, 'toGMTString', {value: utc, writable: true, configurable: true, enumerable: false});
+    dateFormat('toDateString', dateText);
+    dateFormat('toTimeString', timeText);
+    dateFormat('toLocaleString', function (d) { return localeDate(d) + ', ' + localeTime(d); });
+    dateFormat('toLocaleDateString', localeDate);
+    dateFormat('toLocaleTimeString', localeTime);
 
     /* Map and Set */
     function Coll() { this._p = {}; this._o = []; this._keys = []; this._vals = []; this.size = 0; }

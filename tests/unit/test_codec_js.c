@@ -630,6 +630,155 @@ static void test_missing_functions(void **state)
     P->codec_free(c);
 }
 
+/* --- behaviours the decoder corpus (tests/codecs) relies on --- */
+
+/* Local-time getters and dates parsed without a zone are UTC whatever the host's TZ. */
+static void test_dates_are_utc_whatever_tz(void **state)
+{
+    const char *old = getenv("TZ");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TZ", "America/New_York", 1);
+    tzset();
+    json_t *j = run_once("function decodeUplink(input) {\n"
+                         "  var d = new Date(1500000000 * 1000);\n"
+                         "  return {data: {h: d.getHours(), off: d.getTimezoneOffset(),\n"
+                         "    parsed: new Date('2020-01-02T03:04:05').getTime(),\n"
+                         "    made: new Date(2020, 0, 2, 3, 4, 5).getTime()}};\n"
+                         "}\n");
+    if (saved)
+        setenv("TZ", saved, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(saved);
+    assert_no_errors(j);
+    assert_true(num(j, "h") == 2);
+    assert_true(num(j, "off") == 0);
+    assert_true(num(j, "parsed") == 1577934245000.0);
+    assert_true(num(j, "made") == 1577934245000.0);
+    json_decref(j);
+}
+
+/* recvTime is a Date whose ISO text (and JSON) keeps the nanoseconds of the receive time. */
+static void test_recv_time_keeps_nanoseconds(void **state)
+{
+    json_t *j = run_once("function decodeUplink(input) {\n"
+                         "  var t = input.recvTime;\n"
+                         "  return {data: {copy: t, iso: t.toISOString(), ms: t.getTime(),\n"
+                         "    plain: new Date(t).toISOString(), keys: Object.keys(t).length,\n"
+                         "    other: t.toISOString.call(new Date(0))}};\n"
+                         "}\n");
+    assert_no_errors(j);
+    assert_string_equal(str(j, "copy"), "2023-11-14T22:13:20.123456789Z");
+    assert_string_equal(str(j, "iso"), "2023-11-14T22:13:20.123456789Z");
+    assert_true(num(j, "ms") == 1700000000123.0);
+    assert_string_equal(str(j, "plain"), "2023-11-14T22:13:20.123Z");
+    assert_true(num(j, "keys") == 0);
+    assert_string_equal(str(j, "other"), "1970-01-01T00:00:00.000Z");
+    json_decref(j);
+    /* whole milliseconds: the standard Date */
+    lb_codec *c = compile_ok("function decodeUplink(i) { return {data: {t: i.recvTime}}; }");
+    lb_codec_instance *i = instance(c);
+    lb_codec_input in = {TEN, 1, 1, 1700000000123000000LL, NULL};
+    char *out = NULL;
+    assert_int_equal(P->decode_uplink(i, &in, &out), 0);
+    j = parse(out);
+    assert_string_equal(str(j, "t"), "2023-11-14T22:13:20.123Z");
+    json_decref(j);
+    P->instance_free(i);
+    P->codec_free(c);
+}
+
+/* Date's text forms read as V8's (in UTC, en-US for the locale forms) but new Date(date) still
+ * copies a date; String.raw exists. */
+static void test_date_text_like_v8(void **state)
+{
+    json_t *j = run_once("function decodeUplink(input) {\n"
+                         "  var d = new Date(Date.UTC(2023, 6, 19, 0, 5, 5));\n"
+                         "  var e = new Date(Date.UTC(2023, 6, 19, 13, 5, 5));\n"
+                         "  return {data: {copy: new Date(d).getTime(), ds: d.toDateString(),\n"
+                         "    ts: d.toTimeString(),\n"
+                         "    ls: d.toLocaleString(), lts: e.toLocaleTimeString(),\n"
+                         "    lds: d.toLocaleDateString(), bad: new Date(NaN).toString(),\n"
+                         "    utc: d.toUTCString(), raw: String.raw({raw: ['a', 'c']}, 'b')}};\n"
+                         "}\n");
+    assert_no_errors(j);
+    assert_true(num(j, "copy") == 1689725105000.0);
+    assert_string_equal(str(j, "ds"), "Wed Jul 19 2023");
+    assert_string_equal(str(j, "ts"), "00:05:05 GMT+0000 (Coordinated Universal Time)");
+    assert_string_equal(str(j, "ls"), "7/19/2023, 12:05:05 AM");
+    assert_string_equal(str(j, "lts"), "1:05:05 PM");
+    assert_string_equal(str(j, "lds"), "7/19/2023");
+    assert_string_equal(str(j, "bad"), "Invalid Date");
+    assert_string_equal(str(j, "utc"), "Wed, 19 Jul 2023 00:05:05 GMT");
+    assert_string_equal(str(j, "raw"), "abc");
+    json_decref(j);
+}
+
+/* A normalizeUplink that throws or reports errors keeps the decoded data: its failure is a
+ * warning, and "normalized" is left out. */
+static void test_normalize_failure_keeps_data(void **state)
+{
+    json_t *j = run_once("function decodeUplink(input) { return {data: {x: 1}}; }\n"
+                         "function normalizeUplink(input) {\n"
+                         "  return {data: {door: input.data.door.toUpperCase()}};\n"
+                         "}\n");
+    assert_no_errors(j);
+    assert_true(num(j, "x") == 1);
+    assert_null(json_object_get(j, "normalized"));
+    const char *w = json_string_value(json_array_get(json_object_get(j, "warnings"), 0));
+    assert_non_null(w);
+    assert_non_null(strstr(w, "normalizeUplink"));
+    assert_non_null(strstr(w, "TypeError"));
+    json_decref(j);
+    j = run_once("function decodeUplink(input) { return {data: {x: 1}, warnings: ['w']}; }\n"
+                 "function normalizeUplink(input) { return {errors: ['no unit']}; }\n");
+    assert_no_errors(j);
+    json_t *ws = json_object_get(j, "warnings");
+    assert_int_equal(json_array_size(ws), 2);
+    assert_string_equal(json_string_value(json_array_get(ws, 1)), "normalizeUplink: no unit");
+    assert_null(json_object_get(j, "normalized"));
+    json_decref(j);
+}
+
+/* Sloppy-mode code as published decoders write it: top-level this is the global object,
+ * labelled statements, function declarations in blocks, implicit globals, methods added to
+ * Object.prototype and called on the byte array, V8's number formatting. */
+static void test_sloppy_mode_idioms(void **state)
+{
+    json_t *j =
+        run_once("var G = this;\n"
+                 "this.helper = function (x) { return x + 1; };\n"
+                 "Object.prototype.readU16 = function (o) { return this[o] << 8 | this[o + 1]; };\n"
+                 "function decodeUplink(input) {\n"
+                 "  var found = -1;\n"
+                 "  outer: for (var a = 0; a < 3; a++) {\n"
+                 "    for (var b = 0; b < 3; b++) { if (a * b === 2) { found = a * 10 + b; break "
+                 "outer; } }\n"
+                 "  }\n"
+                 "  try { function inTry(x) { return x * 2; } } catch (e) {}\n"
+                 "  switch (input.fPort) { case 1: function inCase() { return 'c'; } }\n"
+                 "  for (k = 0; k < 2; k++) {}\n"
+                 "  return {data: {global: G === helper.constructor('return this')(),\n"
+                 "    helper: helper(1), found: found, t: inTry(2), c: inCase(), k: k,\n"
+                 "    u16: input.bytes.readU16(0), f: 0.1 + 0.2, s: String(115020.68221552655),\n"
+                 "    fixed: (1.005).toFixed(2), small: String(0.0019605699999999393)}};\n"
+                 "}\n");
+    assert_no_errors(j);
+    assert_true(json_is_true(json_object_get(json_object_get(j, "data"), "global")));
+    assert_true(num(j, "helper") == 2);
+    assert_true(num(j, "found") == 12);
+    assert_true(num(j, "t") == 4);
+    assert_string_equal(str(j, "c"), "c");
+    assert_true(num(j, "k") == 2);
+    assert_true(num(j, "u16") == 0x09c4);
+    assert_true(num(j, "f") == 0.30000000000000004);
+    assert_string_equal(str(j, "s"), "115020.68221552655");
+    assert_string_equal(str(j, "fixed"), "1.00");
+    assert_string_equal(str(j, "small"), "0.0019605699999999393");
+    json_decref(j);
+}
+
 static int teardown_all(void **state)
 {
     lb_js_transpile_shutdown();
@@ -664,6 +813,11 @@ int main(void)
         cmocka_unit_test(test_instances_are_isolated),
         cmocka_unit_test(test_compile_errors_name_the_line),
         cmocka_unit_test(test_missing_functions),
+        cmocka_unit_test(test_dates_are_utc_whatever_tz),
+        cmocka_unit_test(test_recv_time_keeps_nanoseconds),
+        cmocka_unit_test(test_date_text_like_v8),
+        cmocka_unit_test(test_normalize_failure_keeps_data),
+        cmocka_unit_test(test_sloppy_mode_idioms),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
