@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     while (fgets(line, sizeof line, stdin)) {
         json_t *o = json_loads(line, 0, NULL);
         if (!o || parse(o, n, &d) != 0 ||
-            lora_store_device_add(s, &d, "bench", "bench", NULL, NULL) != 0)
+            lora_store_device_add(s, &d, "bench", "bench", NULL, json_object_get(o, "codec")) != 0)
             bad++;
         else if (++n % 100000 == 0)
             fprintf(stderr, "bench_lora_fill: %ld devices, %.0f/s\n", n, n / (now_s() - t0));

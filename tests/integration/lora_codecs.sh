@@ -47,6 +47,15 @@ lbt_http POST /lora/devices "$("${SIM[@]}" --print-devices --devices 1 --dev-eui
   --channel "$C1" | jq -c '. + {codec: {type: "nonesuch"}}')" "${AUTH[@]}"
 lbt_expect "an unknown codec type is refused" 400 '.error | test("nonesuch")'
 
+lbt_http POST /lora/profiles '{"name":"lpp sensors","region":"EU868","mac_version":"1.0.3","codec":{"type":"cayennelpp"}}' "${AUTH[@]}"
+lbt_expect "a device profile with a codec" 201
+PROFILE=$(jq -r .id <<<"$LBT_BODY")
+lbt_http POST /lora/devices "$("${SIM[@]}" --print-devices --devices 1 --dev-eui-base 00800000000E0004 \
+  --channel "$C1" | jq -c --arg p "$PROFILE" '. + {profile_id: $p} | del(.region)')" "${AUTH[@]}"
+lbt_expect "a device registered with the profile" 201
+lbt_http GET /lora/devices/00800000000E0004/codec "" "${AUTH[@]}"
+lbt_expect "takes the profile's codec" 200 '.type == "cayennelpp"'
+
 # ---- uplinks: SenML on the channel, decoded payload in the event ----
 lbt_sub_start "channels.$C1" 2 8000 "$LBT_TMP/senml.jsonl"
 "$LB_BIN/lbt_sub" "$LBT_NATS_URL" "channels.$C1.lora.up" 3 8000 >"$LBT_TMP/up.jsonl" 2>/dev/null &
