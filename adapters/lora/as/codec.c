@@ -53,7 +53,7 @@ typedef struct job {
 struct lora_codecs {
     lora *l;
     pthread_mutex_t lock; /* everything below */
-    pthread_cond_t more, idle;
+    pthread_cond_t more, freed;
     struct {
         char type[32];
         void *dl;
@@ -190,20 +190,22 @@ static void instance_drop(lora_codecs *cs, instance *i)
     free(i);
 }
 
-/* The device's instance of codec c, marked busy; NULL with err. lock held. A device whose
- * codec changed gets a new instance. */
+/* The device's instance of codec c, marked busy; NULL with err. lock held; waits while
+ * another worker decodes the same device's previous uplink. A device whose codec changed
+ * gets a new instance. */
 static instance *instance_take(lora_codecs *cs, uint64_t dev_eui, lora_codec *c, char *err,
                                size_t errlen)
 {
     instance *i;
-    for (i = cs->instances; i; i = i->next)
-        if (i->dev_eui == dev_eui)
+    for (;;) {
+        for (i = cs->instances; i; i = i->next)
+            if (i->dev_eui == dev_eui)
+                break;
+        if (!i || !i->busy)
             break;
-    if (i && (i->busy || i->codec != c)) {
-        if (i->busy) {
-            snprintf(err, errlen, "the device's previous uplink is still being decoded");
-            return NULL;
-        }
+        pthread_cond_wait(&cs->freed, &cs->lock);
+    }
+    if (i && i->codec != c) {
         instance_drop(cs, i);
         i = NULL;
     }
@@ -314,6 +316,7 @@ static void run_job(lora_codecs *cs, job *j)
         int rc = i->codec->plugin->decode_uplink(i->inst, &in, &out);
         pthread_mutex_lock(&cs->lock);
         i->busy = false;
+        pthread_cond_broadcast(&cs->freed);
         pthread_mutex_unlock(&cs->lock);
         res = rc == 0 && out ? json_loads(out, 0, NULL) : NULL;
         if (!res)
@@ -366,8 +369,6 @@ static void *worker(void *arg)
         pthread_mutex_lock(&cs->lock);
         j->codec->refs--;
         free(j);
-        if (!cs->head)
-            pthread_cond_broadcast(&cs->idle);
     }
     pthread_mutex_unlock(&cs->lock);
     return NULL;
@@ -407,7 +408,7 @@ lora_codecs *lora_codecs_new(lora *l, int workers, size_t max_instances)
     cs->max_instances = max_instances;
     pthread_mutex_init(&cs->lock, NULL);
     pthread_cond_init(&cs->more, NULL);
-    pthread_cond_init(&cs->idle, NULL);
+    pthread_cond_init(&cs->freed, NULL);
     for (int i = 0; i < workers && i < 8; i++)
         if (pthread_create(&cs->workers[cs->n_workers], NULL, worker, cs) == 0)
             cs->n_workers++;
@@ -436,7 +437,7 @@ void lora_codecs_free(lora_codecs *cs)
         dlclose(cs->types[i].dl);
     pthread_mutex_destroy(&cs->lock);
     pthread_cond_destroy(&cs->more);
-    pthread_cond_destroy(&cs->idle);
+    pthread_cond_destroy(&cs->freed);
     free(cs);
 }
 
