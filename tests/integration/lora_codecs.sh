@@ -25,6 +25,8 @@ function encodeDownlink(input) {
   return { bytes: [input.data.interval >> 8, input.data.interval & 255], fPort: 5 };
 }'
 LOOP='function decodeUplink(input) { while (true) {} }'
+NORM='function decodeUplink(i) { return { data: { t: i.bytes[0] } }; }
+function normalizeUplink(i) { return { data: { air: { temperature: i.data.t } } }; }'
 
 # register BASE CODEC_JSON: one ABP device with that codec; prints its DevEUI.
 register() {
@@ -40,6 +42,8 @@ register 00800000000E0001 '{"type":"cayennelpp"}'
 lbt_expect "a device with CayenneLPP registered" 201
 register 00800000000E0002 "$(jq -n --arg s "$LOOP" '{type: "javascript", script: $s}')"
 lbt_expect "a device with a runaway decoder registered" 201
+register 00800000000E0005 "$(jq -n --arg s "$NORM" '{type: "javascript", script: $s}')"
+lbt_expect "a device whose codec normalizes registered" 201
 lbt_http POST /lora/devices "$("${SIM[@]}" --print-devices --devices 1 --dev-eui-base 00800000000E0003 \
   --channel "$C1" | jq -c '. + {codec: {type: "javascript", script: "function decodeUplink( {"}}')" "${AUTH[@]}"
 lbt_expect "a codec that does not compile is refused with its error" 400 '.error | test("codec")'
@@ -57,14 +61,15 @@ lbt_http GET /lora/devices/00800000000E0004/codec "" "${AUTH[@]}"
 lbt_expect "takes the profile's codec" 200 '.type == "cayennelpp"'
 
 # ---- uplinks: SenML on the channel, decoded payload in the event ----
-lbt_sub_start "channels.$C1" 2 8000 "$LBT_TMP/senml.jsonl"
-"$LB_BIN/lbt_sub" "$LBT_NATS_URL" "channels.$C1.lora.up" 3 8000 >"$LBT_TMP/up.jsonl" 2>/dev/null &
+lbt_sub_start "channels.$C1" 3 8000 "$LBT_TMP/senml.jsonl"
+"$LB_BIN/lbt_sub" "$LBT_NATS_URL" "channels.$C1.lora.up" 4 8000 >"$LBT_TMP/up.jsonl" 2>/dev/null &
 UP_PID=$!
 LBT_PIDS+=("$UP_PID")
 sleep 0.3
 "${SIM[@]}" --devices 1 --dev-eui-base 00800000000E0002 --payload 01 >/dev/null 2>&1 # runaway first
 "${SIM[@]}" --devices 1 --dev-eui-base 00800000000E0000 --payload 0110FF --state "$LBT_TMP/e0" >/dev/null 2>&1
 "${SIM[@]}" --devices 1 --dev-eui-base 00800000000E0001 --payload 03670110 >/dev/null 2>&1
+"${SIM[@]}" --devices 1 --dev-eui-base 00800000000E0005 --payload 15 >/dev/null 2>&1
 wait "$LBT_SUB_PID" || true
 wait "$UP_PID" || true
 js_pack=$(jq -c 'select(.content_type == "application/senml+json") | .payload | fromjson |
@@ -79,6 +84,10 @@ lbt_check "CayenneLPP values with their SenML unit" \
   jq -se 'map(select(.content_type == "application/senml+json") | .payload | fromjson |
               select(.[0].bn == "urn:dev:deveui:00800000000E0001:")) | length == 1 and
           (.[0][0] | .n == "temperature_3" and .v == 27.2 and .u == "Cel")' "$LBT_TMP/senml.jsonl"
+lbt_check "a normalized payload gives SenML with the schema's units" \
+  jq -se 'map(select(.content_type == "application/senml+json") | .payload | fromjson |
+              select(.[0].bn == "urn:dev:deveui:00800000000E0005:")) | length == 1 and
+          .[0] == [.[0][0]] and (.[0][0] | .n == "air.temperature" and .v == 21 and .u == "Cel")' "$LBT_TMP/senml.jsonl"
 lbt_check "the lora/up event carries the decoded payload" \
   event 00800000000E0000 '.decoded_payload.temperature == 27.2 and .errors == []'
 lbt_check "a runaway decoder fails its own decode with a clear error" \

@@ -8,7 +8,8 @@
  * runs to its time limit delays only the jobs behind it on that worker. The worker turns
  * the decoded values into SenML on the device's channel (one record per leaf, name = key
  * path, bn = urn:dev:deveui:<DevEUI>:, bt = reception time, units where the codec gives
- * them) and publishes the lora/up event with the decoded payload, warnings and errors. */
+ * them; from normalizeUplink's payload, with the units of its schema, when there is one) and
+ * publishes the lora/up event with the decoded payload, warnings and errors. */
 #define _GNU_SOURCE /* dladdr */
 #include "../lora.h"
 
@@ -232,8 +233,36 @@ static instance *instance_take(lora_codecs *cs, uint64_t dev_eui, lora_codec *c,
 
 /* ---- SenML ---- */
 
+/* Units of The Things Stack's normalized payload fields (the lorawan-devices repository's
+ * normalized-payload schema), by field name, as SenML units (RFC 8428 §12.1 and the
+ * secondary registry of RFC 8798). */
+static const struct {
+    const char *field, *unit;
+} normalized_units[] = {
+    {"temperature", "Cel"}, {"relativeHumidity", "%RH"}, {"pressure", "hPa"},
+    {"co2", "ppm"},         {"lightIntensity", "lx"},    {"speed", "m/s"},
+    {"direction", "deg"},   {"moisture", "%"},           {"voltage", "V"},
+    {"current", "A"},       {"power", "W"},              {"energy", "kWh"},
+    {"latitude", "lat"},    {"longitude", "lon"},        {"altitude", "m"},
+    {"battery", "V"},
+};
+
+/* The unit of path: from the codec's units map, else (normalized payloads) the schema's. */
+static const char *unit_of(json_t *units, bool normalized, const char *path)
+{
+    const char *unit = json_string_value(json_object_get(units, path));
+    if (unit || !normalized)
+        return unit;
+    const char *leaf = strrchr(path, '.');
+    leaf = leaf ? leaf + 1 : path;
+    for (size_t i = 0; i < sizeof normalized_units / sizeof *normalized_units; i++)
+        if (strcmp(leaf, normalized_units[i].field) == 0)
+            return normalized_units[i].unit;
+    return NULL;
+}
+
 /* Appends a record for every leaf under v, named by its key path. */
-static void leaves(json_t *pack, json_t *units, const char *path, json_t *v)
+static void leaves(json_t *pack, json_t *units, bool normalized, const char *path, json_t *v)
 {
     char sub[512];
     if (json_is_object(v) || json_is_array(v)) {
@@ -243,12 +272,12 @@ static void leaves(json_t *pack, json_t *units, const char *path, json_t *v)
         if (json_is_object(v)) {
             json_object_foreach(v, k, child) {
                 snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
-                leaves(pack, units, sub, child);
+                leaves(pack, units, normalized, sub, child);
             }
         } else {
             json_array_foreach(v, idx, child) {
                 snprintf(sub, sizeof sub, "%s%s%zu", path, *path ? "." : "", idx);
-                leaves(pack, units, sub, child);
+                leaves(pack, units, normalized, sub, child);
             }
         }
         return;
@@ -264,18 +293,19 @@ static void leaves(json_t *pack, json_t *units, const char *path, json_t *v)
         json_decref(rec); /* null: no value to record */
         return;
     }
-    const char *unit = json_string_value(json_object_get(units, path));
+    const char *unit = unit_of(units, normalized, path);
     if (unit)
         json_object_set_new(rec, "u", json_string(unit));
     json_array_append_new(pack, rec);
 }
 
-/* Publishes data of the device's frame as SenML on its channel. */
-static void publish_senml(lora *l, const lora_up_event *ev, const lora_uplink *up, json_t *data,
-                          json_t *units)
+/* Publishes values of the device's frame as SenML on its channel: the normalized payload
+ * when the codec gave one (its fields have known units), else the decoded data. */
+static void publish_senml(lora *l, const lora_up_event *ev, const lora_uplink *up, json_t *res)
 {
-    json_t *pack = json_array();
-    leaves(pack, units, "", data);
+    json_t *norm = json_object_get(res, "normalized"), *pack = json_array();
+    leaves(pack, json_object_get(res, "units"), norm != NULL, "",
+           norm ? norm : json_object_get(res, "data"));
     if (json_array_size(pack) == 0) {
         json_decref(pack);
         return;
@@ -329,7 +359,7 @@ static void run_job(lora_codecs *cs, job *j)
     }
     json_t *data = json_object_get(res, "data");
     if (data && !json_array_size(json_object_get(res, "errors")))
-        publish_senml(l, &j->ev, &j->up, data, json_object_get(res, "units"));
+        publish_senml(l, &j->ev, &j->up, res);
     l->host->counter_add(json_array_size(json_object_get(res, "errors")) ? l->decode_failed
                                                                           : l->decoded,
                          1);
