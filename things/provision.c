@@ -8,6 +8,8 @@
  *                      "metadata": {...}, "channel_id": "..."}
  *                       -> {"thing_id": "...", "key": "..."}  (created and connected)
  *                     {"op": "remove_thing", "token": "...", "thing_id": "..."} -> {}
+ *                     {"op": "channel_access", "token": "...", "channel_id": "..."} -> {}
+ *                       (the token's user owns the channel, or is an admin; else 404)
  *   errors            {"error": "<reason>", "status": 400|401|404|500}
  *
  * Every call carries the user's token, so a plugin can do nothing the user could not do over
@@ -79,6 +81,17 @@ static json_t *remove_thing(things *t, const caller *c, json_t *req)
     return json_object();
 }
 
+static json_t *channel_access(things *t, const caller *c, json_t *req)
+{
+    const char *id = json_string_value(json_object_get(req, "channel_id"));
+    json_t *ch = NULL;
+    if (!id)
+        return fail(400, "\"channel_id\" is required");
+    int rc = ts_channel_get(t->store, things_owner(c), id, &ch);
+    json_decref(ch);
+    return rc == 0 ? json_object() : store_fail(rc, "channel");
+}
+
 static json_t *decide(things *t, json_t *req)
 {
     const char *op = json_string_value(json_object_get(req, "op"));
@@ -98,7 +111,9 @@ static json_t *decide(things *t, json_t *req)
         return create_thing(t, &c, req);
     if (strcmp(op, "remove_thing") == 0)
         return remove_thing(t, &c, req);
-    return fail(400, "\"op\" must be identify, create_thing or remove_thing");
+    if (strcmp(op, "channel_access") == 0)
+        return channel_access(t, &c, req);
+    return fail(400, "\"op\" must be identify, create_thing, remove_thing or channel_access");
 }
 
 static void on_provision(const lb_bus_msg *msg, void *arg)

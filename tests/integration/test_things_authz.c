@@ -256,6 +256,12 @@ static void provision_creates_a_connected_thing_and_removes_it(void **state)
                   token);
     assert_int_equal(json_integer_value(json_object_get(o, "status")), 404);
     json_decref(o);
+    o = provision("{\"op\":\"channel_access\",\"token\":\"%s\",\"channel_id\":\"%s\"}", token, c);
+    assert_null(json_object_get(o, "error"));
+    json_decref(o);
+    o = provision("{\"op\":\"channel_access\",\"token\":\"%s\",\"channel_id\":\"nope\"}", token);
+    assert_int_equal(json_integer_value(json_object_get(o, "status")), 404);
+    json_decref(o);
 }
 
 static int setup(void **state)
