@@ -185,7 +185,8 @@ static void instance_drop(lora_codecs *cs, instance *i)
             break;
         }
     lru_unlink(cs, i);
-    i->codec->plugin->instance_free(i->inst);
+    if (i->inst)
+        i->codec->plugin->instance_free(i->inst);
     i->codec->refs--;
     cs->n_instances--;
     free(i);
@@ -213,19 +214,26 @@ static instance *instance_take(lora_codecs *cs, uint64_t dev_eui, lora_codec *c,
     if (!i) {
         while (cs->n_instances >= cs->max_instances && cs->lru_tail && !cs->lru_tail->busy)
             instance_drop(cs, cs->lru_tail);
-        lb_codec_instance *inst = c->plugin->instance_new(c->compiled, err, errlen);
-        if (!inst || !(i = calloc(1, sizeof *i))) {
-            if (inst)
-                c->plugin->instance_free(inst);
+        if (!(i = calloc(1, sizeof *i)))
             return NULL;
-        }
-        *i = (instance){.next = cs->instances, .dev_eui = dev_eui, .codec = c, .inst = inst};
+        /* made outside the lock (it takes ~1 ms for JavaScript): the entry is busy meanwhile */
+        *i = (instance){.next = cs->instances, .dev_eui = dev_eui, .codec = c, .busy = true};
         cs->instances = i;
         c->refs++;
         cs->n_instances++;
-    } else {
-        lru_unlink(cs, i);
+        lru_front(cs, i);
+        pthread_mutex_unlock(&cs->lock);
+        lb_codec_instance *inst = c->plugin->instance_new(c->compiled, err, errlen);
+        pthread_mutex_lock(&cs->lock);
+        i->inst = inst;
+        if (!inst) {
+            instance_drop(cs, i);
+            pthread_cond_broadcast(&cs->freed);
+            return NULL;
+        }
+        return i;
     }
+    lru_unlink(cs, i);
     lru_front(cs, i);
     i->busy = true;
     return i;
