@@ -19,6 +19,7 @@
 #                        RSS (target < 1 GB) and uplinks/s against the 10,000-device figure
 #                        (lookup cost independent of the count: ratio near 1)
 # Settings: BENCH_LORA_DEVICES (10000), BENCH_LORA_UPLINKS per device per round (6),
+# BENCH_LORA_CODEC_DEVICES (1000), BENCH_LORA_CODEC_UPLINKS (30),
 # BENCH_LORA_ROUNDS (3), BENCH_LORA_MILLION (0).
 source "$LB_SRC/tests/harness/lib.sh"
 DEVICES=${BENCH_LORA_DEVICES:-10000}
@@ -110,6 +111,7 @@ lbt_eq "every confirmed uplink ACKed in RX1" "$(jq .confirmed_sent "$LBT_TMP/con
 
 # ---- codecs: decoded uplinks/s, and with a runaway decoder beside them
 CODEC_DEVICES=${BENCH_LORA_CODEC_DEVICES:-1000}
+CODEC_UPLINKS=${BENCH_LORA_CODEC_UPLINKS:-30} # per device and round: 30,000 decodes
 kill "$LBT_HOST_PID"; wait "$LBT_HOST_PID" 2>/dev/null || true
 rm -rf "$LB_DATA_DIR" "$LBT_TMP/state"; mkdir -p "$LB_DATA_DIR"
 DEC='function decodeUplink(input) {
@@ -126,10 +128,10 @@ lbt_start_host lora
 decode_round() { # prints decoded uplinks/s of the well-behaved devices
   local before want after t0 t1 i
   before=$(metric lb_lora_decoded_total); before=${before%.*}
-  want=$((before + CODEC_DEVICES * UPLINKS))
+  want=$((before + CODEC_DEVICES * CODEC_UPLINKS))
   t0=$(date +%s.%N)
-  "${SIM[@]}" --server "127.0.0.1:$LB_LORA_UDP_PORT" --devices "$CODEC_DEVICES" --uplinks "$UPLINKS" \
-    --state "$LBT_TMP/state" --wait-downlink 0 >/dev/null 2>&1
+  "${SIM[@]}" --server "127.0.0.1:$LB_LORA_UDP_PORT" --devices "$CODEC_DEVICES" \
+    --uplinks "$CODEC_UPLINKS" --state "$LBT_TMP/state" --wait-downlink 0 >/dev/null 2>&1
   for ((i = 0; i < 400; i++)); do
     after=$(metric lb_lora_decoded_total); after=${after%.*}
     [ "$after" -ge "$want" ] && break

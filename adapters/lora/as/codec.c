@@ -62,7 +62,9 @@ struct lora_codecs {
     } types[MAX_TYPES];
     size_t n_types;
     lora_codec *codecs;
-    instance *instances, *lru_head, *lru_tail; /* head: most recent */
+    instance **buckets; /* by DevEUI, chained through next */
+    size_t n_buckets;
+    instance *lru_head, *lru_tail; /* head: most recent */
     size_t n_instances, max_instances;
     job *head, *tail;
     size_t queued;
@@ -177,9 +179,15 @@ static void lru_front(lora_codecs *cs, instance *i)
     cs->lru_head = i;
 }
 
+static instance **bucket(lora_codecs *cs, uint64_t dev_eui)
+{
+    uint64_t h = dev_eui * 0x9E3779B97F4A7C15ULL;
+    return &cs->buckets[(h >> 32) % cs->n_buckets];
+}
+
 static void instance_drop(lora_codecs *cs, instance *i)
 {
-    for (instance **p = &cs->instances; *p; p = &(*p)->next)
+    for (instance **p = bucket(cs, i->dev_eui); *p; p = &(*p)->next)
         if (*p == i) {
             *p = i->next;
             break;
@@ -200,7 +208,7 @@ static instance *instance_take(lora_codecs *cs, uint64_t dev_eui, lora_codec *c,
 {
     instance *i;
     for (;;) {
-        for (i = cs->instances; i; i = i->next)
+        for (i = *bucket(cs, dev_eui); i; i = i->next)
             if (i->dev_eui == dev_eui)
                 break;
         if (!i || !i->busy)
@@ -217,8 +225,9 @@ static instance *instance_take(lora_codecs *cs, uint64_t dev_eui, lora_codec *c,
         if (!(i = calloc(1, sizeof *i)))
             return NULL;
         /* made outside the lock (it takes ~1 ms for JavaScript): the entry is busy meanwhile */
-        *i = (instance){.next = cs->instances, .dev_eui = dev_eui, .codec = c, .busy = true};
-        cs->instances = i;
+        instance **b = bucket(cs, dev_eui);
+        *i = (instance){.next = *b, .dev_eui = dev_eui, .codec = c, .busy = true};
+        *b = i;
         c->refs++;
         cs->n_instances++;
         lru_front(cs, i);
@@ -444,6 +453,11 @@ lora_codecs *lora_codecs_new(lora *l, int workers, size_t max_instances)
         return NULL;
     cs->l = l;
     cs->max_instances = max_instances;
+    cs->n_buckets = max_instances < 1024 ? 1024 : max_instances;
+    if (!(cs->buckets = calloc(cs->n_buckets, sizeof *cs->buckets))) {
+        free(cs);
+        return NULL;
+    }
     pthread_mutex_init(&cs->lock, NULL);
     pthread_cond_init(&cs->more, NULL);
     pthread_cond_init(&cs->freed, NULL);
@@ -463,8 +477,9 @@ void lora_codecs_free(lora_codecs *cs)
     pthread_mutex_unlock(&cs->lock);
     for (int i = 0; i < cs->n_workers; i++)
         pthread_join(cs->workers[i], NULL);
-    while (cs->instances)
-        instance_drop(cs, cs->instances);
+    while (cs->lru_head)
+        instance_drop(cs, cs->lru_head);
+    free(cs->buckets);
     for (lora_codec *c = cs->codecs, *next; c; c = next) {
         next = c->next;
         c->plugin->codec_free(c->compiled);
