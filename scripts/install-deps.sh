@@ -10,7 +10,7 @@ packages=(
   libnats-dev libprotobuf-c-dev protobuf-c-compiler libjansson-dev libmicrohttpd-dev
   libsodium-dev libssl-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev
   libwebsockets-dev libcoap3-dev mosquitto-dev libmosquitto-dev duktape-dev libcmocka-dev
-  libyajl-dev
+  libyajl-dev zlib1g-dev
   # servers the platform starts
   nats-server mosquitto influxdb postgresql
   # clients and tools the tests use

@@ -17,7 +17,9 @@ run_up() {
   http=$(lbt_free_port); nats=$(lbt_free_port)
   t0=$(ms)
   LB_PLUGIN_DIR=$1 LB_HTTP_PORT=$http LB_NATS_PORT=$nats LB_WS_PORT=$(lbt_free_port) \
-    LB_COAP_PORT=$(lbt_free_port) "$LB_BIN/lyrebird" up 2>/dev/null &
+    LB_COAP_PORT=$(lbt_free_port) LB_MQTT_PORT=$(lbt_free_port) LB_MQTT_WS_PORT=0 \
+    LB_LORA_UDP_PORT=$(lbt_free_port) LB_INFLUX_PORT=$(lbt_free_port) \
+    LB_INFLUX_RPC_PORT=$(lbt_free_port) "$LB_BIN/lyrebird" up 2>/dev/null &
   host=$!
   LBT_PIDS+=("$host")
   until curl -s "http://127.0.0.1:$http/health" 2>/dev/null | grep -q '"status":"ok"'; do sleep 0.002; done

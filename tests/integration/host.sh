@@ -22,6 +22,10 @@ set -e
 # up: starts nats-server and gets healthy
 http=$(lbt_free_port); nats=$(lbt_free_port)
 export LB_HTTP_PORT=$http LB_NATS_PORT=$nats LB_DATA_DIR=$LBT_TMP/data
+# every plugin in the folder starts: give each of their servers a free port
+export LB_WS_PORT=$(lbt_free_port) LB_COAP_PORT=$(lbt_free_port) LB_MQTT_PORT=$(lbt_free_port)
+export LB_MQTT_WS_PORT=0 LB_LORA_UDP_PORT=$(lbt_free_port) LB_INFLUX_PORT=$(lbt_free_port)
+export LB_INFLUX_RPC_PORT=$(lbt_free_port)
 "$lb" up 2>"$LBT_TMP/up.log" &
 host=$!
 LBT_PIDS+=("$host")

@@ -1,0 +1,421 @@
+/* Line protocol: escaping and the conversion of bus messages into points (see line.h for the
+ * schema and the rules). */
+#define _GNU_SOURCE
+#include "line.h"
+
+#include <lyrebird/error.h>
+#include <lyrebird/payload.h>
+#include <lyrebird/senml.h>
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- buffer ---- */
+
+static int grow(influx_buf *b, size_t need)
+{
+    if (b->oom)
+        return -1;
+    if (b->len + need + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + need + 1)
+        cap *= 2;
+    char *d = realloc(b->data, cap);
+    if (!d) {
+        b->oom = 1;
+        return -1;
+    }
+    b->data = d;
+    b->cap = cap;
+    return 0;
+}
+
+void influx_buf_add(influx_buf *b, const void *p, size_t n)
+{
+    if (grow(b, n) != 0)
+        return;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void influx_buf_adds(influx_buf *b, const char *s)
+{
+    influx_buf_add(b, s, strlen(s));
+}
+
+void influx_buf_addf(influx_buf *b, const char *fmt, ...)
+{
+    char small[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        influx_buf_add(b, small, (size_t)n);
+        return;
+    }
+    if (grow(b, (size_t)n) != 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void influx_buf_reset(influx_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void influx_buf_free(influx_buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+/* ---- escaping ---- */
+
+static void esc(influx_buf *b, const char *s, const char *special)
+{
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (c == '\n' || c == '\r' || c == '\t')
+            c = ' ';
+        if (c == '\\' && (p[1] == '\0' || strchr(special, p[1]) || strchr("\n\r\t", p[1])))
+            c = '/'; /* InfluxDB 1.x reads it as escaping what follows and cannot store it */
+        if (strchr(special, c))
+            influx_buf_add(b, "\\", 1);
+        influx_buf_add(b, &c, 1);
+    }
+}
+
+void influx_esc_measurement(influx_buf *b, const char *s)
+{
+    esc(b, s, ", ");
+}
+
+void influx_esc_key(influx_buf *b, const char *s)
+{
+    esc(b, s, ",= ");
+}
+
+void influx_esc_string(influx_buf *b, const char *s)
+{
+    influx_buf_add(b, "\"", 1);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            influx_buf_add(b, "\\", 1);
+        influx_buf_add(b, p, 1);
+    }
+    influx_buf_add(b, "\"", 1);
+}
+
+void influx_fmt_float(influx_buf *b, double v)
+{
+    char s[40];
+    snprintf(s, sizeof s, "%.15g", v);
+    if (strtod(s, NULL) != v)
+        snprintf(s, sizeof s, "%.17g", v);
+    influx_buf_adds(b, s);
+}
+
+/* ---- points ---- */
+
+/* One point under construction: fields are separated by ',' after the first. */
+typedef struct point {
+    influx_buf *b;
+    int nfields;
+} point;
+
+static void tag(influx_buf *b, const char *k, const char *v)
+{
+    if (!v || !*v)
+        return;
+    influx_buf_add(b, ",", 1);
+    influx_esc_key(b, k);
+    influx_buf_add(b, "=", 1);
+    influx_esc_key(b, v);
+}
+
+static void head(point *pt, const char *measurement, const lb_message *m)
+{
+    influx_esc_measurement(pt->b, measurement);
+    tag(pt->b, "channel", m->channel);
+    tag(pt->b, "subtopic", m->subtopic);
+    tag(pt->b, "publisher", m->publisher);
+    pt->nfields = 0;
+}
+
+static void field_key(point *pt, const char *k)
+{
+    influx_buf_add(pt->b, pt->nfields++ ? "," : " ", 1);
+    influx_esc_key(pt->b, k);
+    influx_buf_add(pt->b, "=", 1);
+}
+
+static void field_float(point *pt, const char *k, double v)
+{
+    field_key(pt, k);
+    influx_fmt_float(pt->b, v);
+}
+
+static void field_string(point *pt, const char *k, const char *v)
+{
+    field_key(pt, k);
+    influx_esc_string(pt->b, v);
+}
+
+static void field_bool(point *pt, const char *k, int v)
+{
+    field_key(pt, k);
+    influx_buf_adds(pt->b, v ? "true" : "false");
+}
+
+static void end(point *pt, int64_t ns)
+{
+    influx_buf_addf(pt->b, " %lld\n", (long long)ns);
+}
+
+static int64_t to_ns(double seconds)
+{
+    return (int64_t)llround(seconds * 1e9);
+}
+
+/* A small open-addressing set of (name, time) used by the records of one pack. */
+typedef struct stamp_set {
+    const char **names;
+    int64_t *times;
+    size_t cap;
+} stamp_set;
+
+static size_t stamp_hash(const char *name, int64_t t, size_t cap)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)t;
+    for (const char *p = name; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+/* Returns 1 when (name, t) was already in the set, else adds it and returns 0. */
+static int stamp_seen(stamp_set *s, const char *name, int64_t t)
+{
+    for (size_t i = stamp_hash(name, t, s->cap);; i = (i + 1) & (s->cap - 1)) {
+        if (!s->names[i]) {
+            s->names[i] = name;
+            s->times[i] = t;
+            return 0;
+        }
+        if (s->times[i] == t && strcmp(s->names[i], name) == 0)
+            return 1;
+    }
+}
+
+static int senml_lines(const lb_message *m, influx_buf *out, size_t *points, char *err,
+                       size_t errlen)
+{
+    lb_senml_pack *pack = NULL;
+    double now = (m->created > 0 ? (double)m->created : (double)lb_now_ns()) / 1e9;
+    int rc = lb_senml_parse((const char *)m->payload, m->payload_len, now, &pack, err, errlen);
+    if (rc != 0)
+        return rc;
+    stamp_set set = {0};
+    set.cap = 16;
+    while (set.cap < pack->count * 2)
+        set.cap *= 2;
+    set.names = calloc(set.cap, sizeof *set.names);
+    set.times = calloc(set.cap, sizeof *set.times);
+    if (!set.names || !set.times) {
+        rc = LB_ENOMEM;
+        goto out;
+    }
+    size_t start = out->len;
+    for (size_t i = 0; i < pack->count; i++) {
+        const lb_senml_record *r = &pack->records[i];
+        int64_t t = to_ns(r->time);
+        while (stamp_seen(&set, r->name, t))
+            t++;
+        point pt = {.b = out};
+        head(&pt, "messages", m);
+        tag(out, "name", r->name);
+        switch (r->kind) {
+        case LB_SENML_FLOAT:
+            field_float(&pt, "value", r->value);
+            break;
+        case LB_SENML_STRING:
+            field_string(&pt, "stringValue", r->string ? r->string : "");
+            break;
+        case LB_SENML_BOOL:
+            field_bool(&pt, "boolValue", r->boolean);
+            break;
+        case LB_SENML_DATA:
+            field_string(&pt, "dataValue", r->string ? r->string : "");
+            break;
+        case LB_SENML_NONE:
+            break;
+        }
+        if (r->has_sum)
+            field_float(&pt, "sum", r->sum);
+        if (r->unit && *r->unit)
+            field_string(&pt, "unit", r->unit);
+        if (r->has_update_time)
+            field_float(&pt, "updateTime", r->update_time);
+        if (m->protocol && *m->protocol)
+            field_string(&pt, "protocol", m->protocol);
+        end(&pt, t);
+    }
+    if (out->oom) {
+        out->len = start;
+        rc = LB_ENOMEM;
+        goto out;
+    }
+    *points += pack->count;
+out:
+    free(set.names);
+    free(set.times);
+    lb_senml_pack_free(pack);
+    return rc;
+}
+
+/* ---- JSON, flattened ---- */
+
+static void json_leaves(point *pt, influx_buf *path, json_t *v)
+{
+    size_t keep = path->len;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *child;
+        json_object_foreach(v, k, child)
+        {
+            if (keep)
+                influx_buf_add(path, ".", 1);
+            influx_buf_adds(path, k);
+            json_leaves(pt, path, child);
+            path->len = keep;
+            if (path->data)
+                path->data[keep] = '\0';
+        }
+        return;
+    }
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *child;
+        json_array_foreach(v, i, child)
+        {
+            influx_buf_addf(path, keep ? ".%zu" : "%zu", i);
+            json_leaves(pt, path, child);
+            path->len = keep;
+            if (path->data)
+                path->data[keep] = '\0';
+        }
+        return;
+    }
+    const char *k = path->len ? path->data : "value";
+    if (json_is_number(v))
+        field_float(pt, k, json_number_value(v));
+    else if (json_is_string(v))
+        field_string(pt, k, json_string_value(v));
+    else if (json_is_boolean(v))
+        field_bool(pt, k, json_is_true(v));
+}
+
+static int json_lines(const lb_message *m, influx_buf *out, size_t *points, char *err,
+                      size_t errlen)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb((const char *)m->payload, m->payload_len, JSON_DECODE_ANY, &jerr);
+    if (!root) {
+        snprintf(err, errlen, "not valid JSON: %s", jerr.text);
+        return LB_EINVAL;
+    }
+    int rc = 0;
+    size_t start = out->len;
+    influx_buf path = {0};
+    point pt = {.b = out};
+    head(&pt, "json", m);
+    json_leaves(&pt, &path, root);
+    if (pt.nfields == 0) {
+        out->len = start; /* no leaves: nothing to store */
+        if (out->data)
+            out->data[start] = '\0';
+        goto out;
+    }
+    end(&pt, m->created > 0 ? m->created : lb_now_ns());
+    if (out->oom || path.oom) {
+        out->len = start;
+        rc = LB_ENOMEM;
+        goto out;
+    }
+    *points += 1;
+out:
+    influx_buf_free(&path);
+    json_decref(root);
+    return rc;
+}
+
+/* ---- raw payloads ---- */
+
+static void base64(influx_buf *b, const uint8_t *p, size_t n)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        char q[4] = {abc[(v >> 18) & 63], abc[(v >> 12) & 63], i + 1 < n ? abc[(v >> 6) & 63] : '=',
+                     i + 2 < n ? abc[v & 63] : '='};
+        influx_buf_add(b, q, 4);
+    }
+}
+
+static int raw_lines(const lb_message *m, int text, influx_buf *out, size_t *points)
+{
+    size_t start = out->len;
+    influx_buf val = {0};
+    if (text)
+        influx_buf_add(&val, m->payload, m->payload_len);
+    else
+        base64(&val, m->payload, m->payload_len);
+    point pt = {.b = out};
+    head(&pt, "messages", m);
+    field_string(&pt, text ? "stringValue" : "dataValue", val.data ? val.data : "");
+    if (m->protocol && *m->protocol)
+        field_string(&pt, "protocol", m->protocol);
+    end(&pt, m->created > 0 ? m->created : lb_now_ns());
+    int oom = out->oom || val.oom;
+    influx_buf_free(&val);
+    if (oom) {
+        out->len = start;
+        return LB_ENOMEM;
+    }
+    *points += 1;
+    return 0;
+}
+
+int influx_lines_message(const lb_message *m, influx_buf *out, size_t *points, char *err,
+                         size_t errlen)
+{
+    const char *ct = lb_payload_type(m->content_type, LB_CT_SENML);
+    if (!ct) {
+        snprintf(err, errlen, "content type '%.100s' is not stored", m->content_type);
+        return LB_EINVAL;
+    }
+    if (strcmp(ct, LB_CT_SENML) == 0)
+        return senml_lines(m, out, points, err, errlen);
+    if (strcmp(ct, LB_CT_JSON) == 0)
+        return json_lines(m, out, points, err, errlen);
+    if (m->payload_len && memchr(m->payload, '\0', m->payload_len) && strcmp(ct, "text/plain") == 0)
+        return raw_lines(m, 0, out, points);
+    return raw_lines(m, strcmp(ct, "text/plain") == 0, out, points);
+}
