@@ -13,11 +13,13 @@
  *   js/join.c       joins: MIC, DevNonce rules, JoinNonce, join-accept, session keys
  *   as/as.c         decrypt, publish uplink and join events on the channel
  *   as/queue.c      downlinks from channels.<id>.lora.down.<DevEUI>, queued per device
+ *   as/codec.c      payload codecs: plugins loaded on use, decoding on worker threads, SenML
+ *   ns/adr.c        adaptive data rate
  *
  * Threads: the loop thread (gw.c) receives datagrams, runs the dedup window, the NS, JS and
  * AS, and sends downlinks. REST handlers run on the HTTP server's threads, downlink requests
- * on a bus thread. Devices (the registry and every lora_dev in it) are guarded by
- * lora->lock; the store has its own lock. */
+ * on a bus thread, codecs on their workers. Devices (the registry and every lora_dev in it)
+ * are guarded by lora->lock; the store and the codecs have their own locks. */
 #ifndef LB_LORA_H
 #define LB_LORA_H
 
