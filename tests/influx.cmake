@@ -3,3 +3,8 @@
 lb_test(unit influx_line SOURCES unit/test_influx_line.c LIBS influx_core)
 lb_test(unit influx_spill SOURCES unit/test_influx_spill.c LIBS influx_core)
 lb_shell_test(integration influx_writer integration/influx_writer.sh)
+# The writer's throughput from the bus into influxd against curl posting the same points in
+# 5,000-line batches (label bench); lbt_bus_flood publishes SenML straight on the bus.
+add_executable(lbt_bus_flood bench/bus_flood.c)
+target_link_libraries(lbt_bus_flood PRIVATE lbtest)
+lb_shell_test(bench influx bench/bench_influx.sh)
