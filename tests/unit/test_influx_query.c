@@ -15,9 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CH   "c1"
-#define W    "SELECT * FROM \"messages\" WHERE \"channel\" = 'c1'"
-#define C    "SELECT COUNT(*) FROM \"messages\" WHERE \"channel\" = 'c1'"
+#define CH "c1"
+#define W  "SELECT * FROM \"messages\" WHERE \"channel\" = 'c1'"
+#define CSEL                                                                                       \
+    "SELECT COUNT(\"value\") AS \"count_value\", COUNT(\"stringValue\") AS "                       \
+    "\"count_stringValue\", COUNT(\"boolValue\") AS \"count_boolValue\", COUNT(\"dataValue\") "    \
+    "AS \"count_dataValue\", COUNT(\"protocol\") AS \"count_protocol\" FROM \"messages\""
+#define C    CSEL " WHERE \"channel\" = 'c1'"
 #define PAGE " ORDER BY time DESC LIMIT 10 OFFSET 0; "
 
 /* params: a NULL-terminated list of key, value pairs */
@@ -254,9 +258,8 @@ static void test_hostile_channel(void **state)
     const char *p[] = {NULL};
     assert_int_equal(influx_query_messages("c' OR 1=1", get, (void *)p, &q, err, sizeof err), 0);
     assert_string_equal(q.text, "SELECT * FROM \"messages\" WHERE \"channel\" = 'c\\' OR 1=1' "
-                                "ORDER BY time DESC LIMIT 10 OFFSET 0; SELECT "
-                                "COUNT(*) FROM \"messages\" WHERE \"channel\" = 'c\\' "
-                                "OR 1=1'");
+                                "ORDER BY time DESC LIMIT 10 OFFSET 0; " CSEL
+                                " WHERE \"channel\" = 'c\\' OR 1=1'");
     influx_messages_query_clear(&q);
     assert_int_equal(influx_query_messages("c\n1", get, (void *)p, &q, err, sizeof err), LB_EINVAL);
     assert_non_null(strstr(err, "\"channel\""));

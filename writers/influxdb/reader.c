@@ -16,7 +16,10 @@
  *
  * Queries are built by reader_query.c (pure and strict) and sent to InfluxDB's /query (GET,
  * epoch=ns) on keep-alive libcurl handles from a small pool, so the front's worker threads
- * each reuse a connection. Handlers are thread-safe. */
+ * each reuse a connection. Handlers are thread-safe. A page's two statements go as two
+ * requests in parallel; the count's answer ("total") is cached per statement for
+ * TOTAL_TTL_SECONDS and refreshed in the background after that (README.md, "Reader"); requests
+ * that ask exactly what is already in flight share its answer (fetch_shared). */
 #include "influx.h"
 
 #include <lyrebird/authz.h>
@@ -35,11 +38,24 @@
 #define QUERY_TIMEOUT_MS     10000L
 #define ANSWER_MAX           (64L << 20)
 #define PROVISION_TIMEOUT_MS 2000
+#define TOTAL_TTL_SECONDS    5.0  /* a cached total is fresh this long (README: "total") */
+#define TOTAL_STALE_SECONDS  60.0 /* served while another request refreshes it, at most */
+#define TOTAL_CACHE_MAX      64
 
 enum { ROUTE_MESSAGES, ROUTE_SERIES, NROUTES };
 static const char *const ROUTE_NAMES[NROUTES] = {"messages", "series"};
 static const int CODES[] = {200, 400, 401, 403, 404, 500, 502, 503};
 #define NCODES (sizeof CODES / sizeof *CODES)
+
+typedef struct flight flight;
+
+/* A cached total: the count statement (channel and filters) -> its answer. */
+typedef struct total_entry {
+    char *count; /* the count statement, malloc'd; NULL when the slot is free */
+    json_int_t total;
+    double at;      /* when total was counted (now_seconds) */
+    int refreshing; /* a request is counting it again */
+} total_entry;
 
 struct influx_reader {
     const lb_host *host;
@@ -51,6 +67,13 @@ struct influx_reader {
     size_t npool;
     lb_counter *requests[NROUTES][NCODES];
     lb_histogram *query_seconds;
+    pthread_mutex_t flights_lock; /* guards flights */
+    pthread_cond_t flights_done;
+    flight *flights;             /* queries in flight (fetch_shared) */
+    pthread_mutex_t totals_lock; /* guards totals */
+    total_entry totals[TOTAL_CACHE_MAX];
+    int refreshers; /* detached count_refresh threads running */
+    pthread_cond_t refreshers_done;
 };
 
 /* InfluxDB column -> member of a message in the answer. */
@@ -212,14 +235,15 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Runs q and returns InfluxDB's "results" array (caller decrefs), or NULL with *status (502,
- * 503, 500) and err set. */
-static json_t *run_query(influx_reader *r, const char *q, int *status, char *err, size_t errlen)
+/* Sends q to InfluxDB: its body (malloc'd, may be NULL when empty) with *code the HTTP
+ * status; or NULL with *code 0, *status 500 or 503 and err set. */
+static char *fetch(influx_reader *r, const char *q, long *code, int *status, char *err,
+                   size_t errlen)
 {
     CURL *c = take_handle(r);
     char *eq = NULL, *url = NULL;
     buf b = {0};
-    json_t *root = NULL, *results = NULL;
+    *code = 0;
     *status = 500;
     if (!c) {
         snprintf(err, errlen, "out of memory");
@@ -252,11 +276,98 @@ static json_t *run_query(influx_reader *r, const char *q, int *status, char *err
     if (cc != CURLE_OK) {
         snprintf(err, errlen, "InfluxDB did not answer: %s", curl_easy_strerror(cc));
         *status = 503;
+        free(b.s);
+        b.s = NULL;
         goto out;
     }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, code);
+out:
+    free(url);
+    curl_free(eq);
+    if (c)
+        give_handle(r, c);
+    return b.s;
+}
+
+/* One query in flight, shared by the requests that ask the same while it runs. */
+struct flight {
+    flight *next;
+    char *q;
+    int refs; /* the leader and its waiters; the last one frees */
+    int done;
+    char *body;
+    long code;
+    int status;
+    char err[LB_ERRLEN];
+};
+
+static void flight_release(flight *f)
+{
+    if (--f->refs > 0)
+        return;
+    free(f->q);
+    free(f->body);
+    free(f);
+}
+
+/* fetch(), but a request that asks exactly what is already in flight waits for that answer
+ * instead of sending its own (so the answer may predate the request by at most one query's
+ * time). Returns the body as fetch() does, a copy for each caller. */
+static char *fetch_shared(influx_reader *r, const char *q, long *code, int *status, char *err,
+                          size_t errlen)
+{
+    char *body = NULL;
+    pthread_mutex_lock(&r->flights_lock);
+    flight *f = r->flights;
+    while (f && strcmp(f->q, q) != 0)
+        f = f->next;
+    if (f) {
+        f->refs++;
+        while (!f->done)
+            pthread_cond_wait(&r->flights_done, &r->flights_lock);
+    } else if ((f = calloc(1, sizeof *f)) != NULL && (f->q = strdup(q)) != NULL) {
+        f->refs = 1;
+        f->next = r->flights;
+        r->flights = f;
+        pthread_mutex_unlock(&r->flights_lock);
+        f->body = fetch(r, q, &f->code, &f->status, f->err, sizeof f->err);
+        pthread_mutex_lock(&r->flights_lock);
+        for (flight **pp = &r->flights; *pp; pp = &(*pp)->next)
+            if (*pp == f) {
+                *pp = f->next;
+                break;
+            }
+        f->done = 1;
+        pthread_cond_broadcast(&r->flights_done);
+    } else {
+        free(f);
+        pthread_mutex_unlock(&r->flights_lock);
+        return fetch(r, q, code, status, err, errlen); /* out of memory: alone */
+    }
+    *code = f->code;
+    *status = f->status;
+    snprintf(err, errlen, "%s", f->err);
+    if (f->body && (body = strdup(f->body)) == NULL) {
+        *code = 0;
+        *status = 500;
+        snprintf(err, errlen, "out of memory");
+    }
+    flight_release(f);
+    pthread_mutex_unlock(&r->flights_lock);
+    return body;
+}
+
+/* Runs q and returns InfluxDB's "results" array (caller decrefs), or NULL with *status (502,
+ * 503, 500) and err set. */
+static json_t *run_query(influx_reader *r, const char *q, int *status, char *err, size_t errlen)
+{
     long code = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    root = b.s ? json_loadb(b.s, b.len, 0, NULL) : NULL;
+    char *body = fetch_shared(r, q, &code, status, err, errlen);
+    json_t *root = NULL, *results = NULL;
+    if (code == 0)
+        goto out;
+    *status = 500;
+    root = body ? json_loads(body, 0, NULL) : NULL;
     const char *ierr = json_string_value(json_object_get(root, "error"));
     results = json_object_get(root, "results");
     if (code != 200 || !json_is_array(results)) {
@@ -277,11 +388,7 @@ static json_t *run_query(influx_reader *r, const char *q, int *status, char *err
     json_incref(results);
 out:
     json_decref(root);
-    free(b.s);
-    free(url);
-    curl_free(eq);
-    if (c)
-        give_handle(r, c);
+    free(body);
     return results;
 }
 
@@ -343,6 +450,161 @@ static json_int_t total_of(json_t *count)
     return protocol > kinds ? protocol : kinds;
 }
 
+/* Cuts text at its first ';' outside a quoted literal (reader_query.c writes only \\ and \'
+ * escapes inside one) and returns the second statement, or "" when there is none. */
+static char *split_statements(char *text)
+{
+    int in = 0;
+    for (char *p = text; *p; p++) {
+        if (in && *p == '\\' && p[1])
+            p++;
+        else if (*p == '\'')
+            in = !in;
+        else if (!in && *p == ';') {
+            *p = '\0';
+            return p[1] == ' ' ? p + 2 : p + 1;
+        }
+    }
+    return text + strlen(text);
+}
+
+/* ---- the total cache ---- */
+
+/* What the cache holds for a count statement. */
+enum { TOTAL_FRESH, TOTAL_STALE, TOTAL_REFRESH, TOTAL_MISS };
+
+/* The cached total of count: TOTAL_FRESH (*total set, younger than the TTL); TOTAL_STALE
+ * (*total set, older, another refresh running); TOTAL_REFRESH (*total set, older: the caller
+ * serves it and must count again, then call total_put); TOTAL_MISS (nothing usable: the caller
+ * counts, then calls total_put). */
+static int total_get(influx_reader *r, const char *count, json_int_t *total)
+{
+    double now = now_seconds();
+    int state = TOTAL_MISS;
+    pthread_mutex_lock(&r->totals_lock);
+    for (size_t i = 0; i < TOTAL_CACHE_MAX; i++) {
+        total_entry *e = &r->totals[i];
+        if (!e->count || strcmp(e->count, count) != 0)
+            continue;
+        double age = now - e->at;
+        if (age < 0 || age >= TOTAL_STALE_SECONDS) {
+            e->refreshing = 1; /* too old to serve: count it in the request */
+            break;
+        }
+        *total = e->total;
+        if (age < TOTAL_TTL_SECONDS) {
+            state = TOTAL_FRESH;
+        } else if (e->refreshing) {
+            state = TOTAL_STALE;
+        } else {
+            e->refreshing = 1;
+            state = TOTAL_REFRESH;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&r->totals_lock);
+    return state;
+}
+
+/* Stores a counted total (ok) or gives up the refresh (!ok). A new statement takes a free
+ * slot, else the one counted longest ago that nobody is refreshing. */
+static void total_put(influx_reader *r, const char *count, json_int_t total, int ok)
+{
+    double now = now_seconds();
+    total_entry *slot = NULL, *victim = NULL;
+    pthread_mutex_lock(&r->totals_lock);
+    for (size_t i = 0; i < TOTAL_CACHE_MAX; i++) {
+        total_entry *e = &r->totals[i];
+        if (e->count && strcmp(e->count, count) == 0) {
+            slot = e;
+            break;
+        }
+        if (!e->count) {
+            if (!victim || victim->count)
+                victim = e;
+        } else if (!e->refreshing && (!victim || (victim->count && e->at < victim->at))) {
+            victim = e;
+        }
+    }
+    if (!slot && ok && victim) {
+        char *copy = strdup(count);
+        if (copy) {
+            free(victim->count);
+            victim->count = copy;
+            slot = victim;
+        }
+    }
+    if (slot) {
+        slot->refreshing = 0;
+        if (ok)
+            slot->total = total, slot->at = now;
+    }
+    pthread_mutex_unlock(&r->totals_lock);
+}
+
+/* The count statement run on its own thread, beside the page. */
+typedef struct count_job {
+    influx_reader *r;
+    char *text;
+    json_t *results; /* NULL on failure, with status and err */
+    int status;
+    char err[LB_ERRLEN];
+} count_job;
+
+static void *count_run(void *arg)
+{
+    count_job *j = arg;
+    j->results = run_query(j->r, j->text, &j->status, j->err, sizeof j->err);
+    return NULL;
+}
+
+/* A detached refresh of a stale total: counts, stores, frees the job. */
+static void *count_refresh(void *arg)
+{
+    count_job *j = arg;
+    influx_reader *r = j->r;
+    count_run(j);
+    total_put(r, j->text, j->results ? total_of(series_of(j->results, 0)) : 0, j->results != NULL);
+    json_decref(j->results);
+    free(j->text);
+    free(j);
+    pthread_mutex_lock(&r->totals_lock);
+    if (--r->refreshers == 0)
+        pthread_cond_broadcast(&r->refreshers_done);
+    pthread_mutex_unlock(&r->totals_lock);
+    return NULL;
+}
+
+/* Starts count_refresh for count; gives the refresh up when it cannot. */
+static void refresh_total(influx_reader *r, const char *count)
+{
+    count_job *j = calloc(1, sizeof *j);
+    pthread_t th;
+    pthread_attr_t attr;
+    int started = 0;
+    if (j && (j->text = strdup(count)) != NULL) {
+        j->r = r;
+        pthread_mutex_lock(&r->totals_lock);
+        r->refreshers++;
+        pthread_mutex_unlock(&r->totals_lock);
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        started = pthread_create(&th, &attr, count_refresh, j) == 0;
+        pthread_attr_destroy(&attr);
+        if (!started) {
+            pthread_mutex_lock(&r->totals_lock);
+            r->refreshers--;
+            pthread_mutex_unlock(&r->totals_lock);
+        }
+    }
+    if (!started) {
+        if (j)
+            free(j->text);
+        free(j);
+        total_put(r, count, 0, 0);
+    }
+}
+
 /* ---- routes ---- */
 
 typedef struct params {
@@ -370,8 +632,33 @@ static int get_messages(const lb_http_req *req, lb_http_resp *resp, void *arg)
     if (rc != 0)
         return fail(r, ROUTE_MESSAGES, resp, rc == LB_EINVAL ? 400 : 500,
                     rc == LB_EINVAL ? err : "out of memory");
+    char *count = split_statements(q.text);
+    json_int_t total = 0;
+    int state = total_get(r, count, &total), threaded = 0;
+    count_job job = {r, count, NULL, 500, ""};
+    pthread_t th;
+    if (state == TOTAL_REFRESH)
+        refresh_total(r, count); /* this answer carries the stale total */
+    if (state == TOTAL_MISS) {
+        threaded = pthread_create(&th, NULL, count_run, &job) == 0;
+        if (!threaded)
+            count_run(&job);
+    }
     json_t *results = run_query(r, q.text, &status, err, sizeof err);
     json_t *out = NULL;
+    if (threaded)
+        pthread_join(th, NULL);
+    if (state == TOTAL_MISS) {
+        if (job.results)
+            total = total_of(series_of(job.results, 0));
+        total_put(r, count, total, job.results != NULL);
+        if (!job.results && results) {
+            json_decref(results);
+            results = NULL;
+            status = job.status;
+            snprintf(err, sizeof err, "%s", job.err);
+        }
+    }
     if (!results)
         goto out;
     json_t *msgs = json_array();
@@ -380,11 +667,11 @@ static int get_messages(const lb_http_req *req, lb_http_resp *resp, void *arg)
     json_t *rows = json_object_get(page, "values");
     for (size_t i = 0; msgs && i < json_array_size(rows); i++)
         json_array_append_new(msgs, message_of(columns, json_array_get(rows, i)));
-    json_t *count = series_of(results, 1);
     out = json_pack("{s:I, s:I, s:I, s:o*}", "offset", (json_int_t)q.offset, "limit",
-                    (json_int_t)q.limit, "total", total_of(count), "messages", msgs);
+                    (json_int_t)q.limit, "total", total, "messages", msgs);
 out:
     json_decref(results);
+    json_decref(job.results);
     influx_messages_query_clear(&q);
     if (!out)
         return fail(r, ROUTE_MESSAGES, resp, results ? 500 : status,
@@ -448,6 +735,10 @@ influx_reader *influx_reader_new(const lb_host *host, const influx_target *t)
         return NULL;
     r->host = host;
     pthread_mutex_init(&r->lock, NULL);
+    pthread_mutex_init(&r->totals_lock, NULL);
+    pthread_cond_init(&r->refreshers_done, NULL);
+    pthread_mutex_init(&r->flights_lock, NULL);
+    pthread_cond_init(&r->flights_done, NULL);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     r->url = strdup(t->url);
     r->db = strdup(t->db);
@@ -483,10 +774,20 @@ void influx_reader_free(influx_reader *r)
 {
     if (!r)
         return;
+    pthread_mutex_lock(&r->totals_lock); /* a refresh uses r until it ends */
+    while (r->refreshers > 0)
+        pthread_cond_wait(&r->refreshers_done, &r->totals_lock);
+    pthread_mutex_unlock(&r->totals_lock);
     for (size_t i = 0; i < r->npool; i++)
         curl_easy_cleanup(r->pool[i]);
     lb_authz_free(r->authz);
     pthread_mutex_destroy(&r->lock);
+    for (size_t i = 0; i < TOTAL_CACHE_MAX; i++)
+        free(r->totals[i].count);
+    pthread_mutex_destroy(&r->totals_lock);
+    pthread_cond_destroy(&r->refreshers_done);
+    pthread_mutex_destroy(&r->flights_lock);
+    pthread_cond_destroy(&r->flights_done);
     free(r->url);
     free(r->db);
     free(r);
