@@ -10,36 +10,31 @@
 #include <string.h>
 #include <time.h>
 
-static int hex_nibble(char c)
+/* Exactly 2 * n hex digits into out (libsodium's decoder; it stops at the first non-hex). */
+static int hex_bytes(const char *s, uint8_t *out, size_t n)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    size_t got = 0;
+    if (!s || strlen(s) != 2 * n ||
+        sodium_hex2bin(out, n, s, 2 * n, NULL, &got, NULL) != 0 || got != n)
+        return LB_EINVAL;
+    return 0;
 }
 
-/* Exactly digits hex digits into *out (big-endian). */
-static int hex_uint(const char *s, size_t digits, uint64_t *out)
+/* n hex bytes, big-endian, into *out. */
+static int hex_uint(const char *s, size_t n, uint64_t *out)
 {
-    if (!s || strlen(s) != digits)
+    uint8_t b[8];
+    if (hex_bytes(s, b, n) != 0)
         return LB_EINVAL;
-    uint64_t v = 0;
-    for (size_t i = 0; i < digits; i++) {
-        int n = hex_nibble(s[i]);
-        if (n < 0)
-            return LB_EINVAL;
-        v = v << 4 | (uint64_t)n;
-    }
-    *out = v;
+    *out = 0;
+    for (size_t i = 0; i < n; i++)
+        *out = *out << 8 | b[i];
     return 0;
 }
 
 int lora_eui_parse(const char *s, uint64_t *out)
 {
-    return hex_uint(s, 16, out);
+    return hex_uint(s, 8, out);
 }
 
 void lora_eui_format(uint64_t eui, char out[17])
@@ -50,7 +45,7 @@ void lora_eui_format(uint64_t eui, char out[17])
 int lora_addr_parse(const char *s, uint32_t *out)
 {
     uint64_t v;
-    int rc = hex_uint(s, 8, &v);
+    int rc = hex_uint(s, 4, &v);
     if (rc == 0)
         *out = (uint32_t)v;
     return rc;
@@ -58,15 +53,7 @@ int lora_addr_parse(const char *s, uint32_t *out)
 
 int lora_key_parse(const char *s, uint8_t out[LW_KEY_LEN])
 {
-    if (!s || strlen(s) != 2 * LW_KEY_LEN)
-        return LB_EINVAL;
-    for (size_t i = 0; i < LW_KEY_LEN; i++) {
-        int hi = hex_nibble(s[2 * i]), lo = hex_nibble(s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return LB_EINVAL;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
+    return hex_bytes(s, out, LW_KEY_LEN);
 }
 
 int64_t lora_mono_ns(void)
