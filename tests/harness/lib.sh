@@ -1,6 +1,7 @@
 # Shell test harness: source it from an integration test. It gives free loopback ports,
 # a scratch folder cleaned on exit, process bookkeeping so nothing outlives the test, and
-# small assertion helpers that fail the test with a message.
+# small assertion helpers that fail the test with a message. LBT_KEEP=1 keeps the scratch
+# folder (logs, data) for a look after the test.
 set -euo pipefail
 
 LBT_TMP=$(mktemp -d /tmp/lbtest.XXXXXX)
@@ -17,7 +18,7 @@ lbt_cleanup() {
   for p in "${LBT_PIDS[@]:-}"; do
     [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true
   done
-  rm -rf "$LBT_TMP"
+  [ -n "${LBT_KEEP:-}" ] || rm -rf "$LBT_TMP"
 }
 trap lbt_cleanup EXIT
 

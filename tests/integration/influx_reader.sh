@@ -197,6 +197,27 @@ lbt_expect "the data is all still there" 200 '.total == 8'
 code=$(curl -s -o /dev/null -w '%{http_code}' "$INFLUX_URL/query?db=lyrebird" --data-urlencode "q=SHOW MEASUREMENTS")
 lbt_eq "the database is still there" 200 "$code"
 
+# --- the page cache: a page is asked of InfluxDB once, then answered from the cache until
+# the writer reports new points for the channel
+metric() { curl -s "$LBT_HTTP/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+HIT='lb_reader_page_cache_total{result="hit"}'
+get "$R/messages?limit=9"
+lbt_expect "a page" 200 '(.messages | length) == 8'
+hits=$(metric "$HIT")
+get "$R/messages?limit=9"
+lbt_expect "the same page again" 200 '(.messages | length) == 8'
+lbt_eq "answered from the cache" "$((hits + 1))" "$(metric "$HIT")"
+"$LB_BIN/lbt_bus_flood" "$LBT_NATS_URL" "$C1" "$T2" 1 >/dev/null
+for ((i = 0; i < 500; i++)); do
+  [ "$(metric lb_influx_points_written_total)" = 1 ] && break
+  sleep 0.01
+done
+lbt_eq "the writer stored a message for the channel" 1 "$(metric lb_influx_points_written_total)"
+sleep 0.2 # its notice crosses the bus
+get "$R/messages?limit=9"
+lbt_expect "the page has the new point: the writer's notice dropped the cached one" 200 \
+  '(.messages | length) == 9 and any(.messages[]; .name == "dev:temp0" and .protocol == "bench")'
+
 # --- metrics
 m=$(curl -s "$LBT_HTTP/metrics")
 lbt_check "requests counted by route and status" \
@@ -207,6 +228,8 @@ lbt_check "query time histogram" grep -q 'lb_reader_influx_query_seconds_count [
 # --- InfluxDB gone: 503
 kill "${LBT_PIDS[0]}"
 sleep 0.3
-get "$R/messages"
-lbt_expect "InfluxDB down is 503" 503
+get "$R/messages?limit=9"
+lbt_expect "InfluxDB down: a cached page is still answered" 200 '(.messages | length) == 9'
+get "$R/messages?limit=8"
+lbt_expect "InfluxDB down: any other page is 503" 503
 lbt_done

@@ -85,7 +85,7 @@ static const char *convert(const char *ct, const char *p, size_t *points, int *r
     influx_buf b = {0};
     *points = 0;
     *rc = influx_lines_message(&m, &b, points, err, sizeof err);
-    snprintf(out, sizeof out, "%s", b.data ? b.data : err);
+    snprintf(out, sizeof out, "%s", *rc == 0 && b.data ? b.data : err);
     influx_buf_free(&b);
     return out;
 }
@@ -189,6 +189,19 @@ static void bad_payloads_are_refused(void **state)
     assert_int_equal(rc, LB_EINVAL);
     convert("image/png", "x", &n, &rc);
     assert_int_equal(rc, LB_EINVAL);
+    /* times InfluxDB cannot store refuse the whole pack, with the record named */
+    got = convert("application/senml+json", "[{\"n\":\"a\",\"v\":1},{\"n\":\"b\",\"v\":1,"
+                  "\"t\":1e300}]", &n, &rc);
+    assert_int_equal(rc, LB_EINVAL);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(got, "record 1: time is outside the years InfluxDB can store"));
+    /* relative to now (RFC 8428 §4.5.3): 634 years ago */
+    convert("application/senml+json", "[{\"n\":\"a\",\"v\":1,\"t\":-2e10}]", &n, &rc);
+    assert_int_equal(rc, LB_EINVAL);
+    /* the last storable time (2262-04-11) is kept */
+    got = convert("application/senml+json", "[{\"n\":\"a\",\"v\":1,\"t\":9223372036}]", &n, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(got, " 9223372036000000000\n"));
 }
 
 static void empty_tags_are_left_out(void **state)

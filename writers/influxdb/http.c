@@ -6,6 +6,7 @@
 #include <lyrebird/error.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ struct influx_http {
     struct curl_slist *headers;
     char *write_url;
     long timeout_ms;
+    int gzip;
     influx_buf gz;
 };
 
@@ -26,12 +28,13 @@ static size_t collect(char *p, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-influx_http *influx_http_new(const char *url, const char *db, long timeout_ms)
+influx_http *influx_http_new(const char *url, const char *db, long timeout_ms, int gzip)
 {
     influx_http *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
     h->timeout_ms = timeout_ms;
+    h->gzip = gzip;
     h->curl = curl_easy_init();
     char *edb = h->curl ? curl_easy_escape(h->curl, db, 0) : NULL;
     if (!edb || asprintf(&h->write_url, "%s/write?db=%s&precision=ns", url, edb) < 0) {
@@ -41,10 +44,9 @@ influx_http *influx_http_new(const char *url, const char *db, long timeout_ms)
         return NULL;
     }
     curl_free(edb);
-    h->headers = curl_slist_append(NULL, "Content-Encoding: gzip");
+    h->headers = curl_slist_append(NULL, "Content-Type: text/plain; charset=utf-8");
     struct curl_slist *more =
-        h->headers ? curl_slist_append(h->headers, "Content-Type: text/plain; charset=utf-8")
-                   : NULL;
+        h->headers && gzip ? curl_slist_append(h->headers, "Content-Encoding: gzip") : h->headers;
     if (!more) {
         influx_http_free(h);
         return NULL;
@@ -97,16 +99,20 @@ int influx_http_write(influx_http *h, const char *lines, size_t len, influx_buf 
                       size_t errlen)
 {
     influx_buf_reset(resp);
-    if (gzip(h, lines, len) != 0) {
-        snprintf(err, errlen, "cannot compress the batch");
-        return 0;
+    if (h->gzip) {
+        if (gzip(h, lines, len) != 0) {
+            snprintf(err, errlen, "cannot compress the batch");
+            return 0;
+        }
+        lines = h->gz.data;
+        len = h->gz.len;
     }
     CURL *c = h->curl;
     curl_easy_reset(c);
     curl_easy_setopt(c, CURLOPT_URL, h->write_url);
     curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, h->gz.data);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)h->gz.len);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, lines);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->headers);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
@@ -164,6 +170,36 @@ int influx_ping_wait(const char *url, long timeout_ms)
     return LB_ETIMEDOUT;
 }
 
+/* InfluxDB 1.x answers 200 even when the statement failed (an unauthorized user, a bad
+ * name), with the reason in the body: {"results":[{"statement_id":0,"error":"..."}]}, or
+ * {"error":"..."}. Returns 0 when body reports no error; else LB_EIO with err filled (also
+ * when body is not InfluxDB's JSON: then something else answered). */
+static int statement_result(const char *body, char *err, size_t errlen)
+{
+    json_t *root = json_loads(body, 0, NULL);
+    if (!json_is_object(root)) {
+        snprintf(err, errlen, "CREATE DATABASE failed: the answer is not InfluxDB's JSON: %.150s",
+                 body);
+        json_decref(root);
+        return LB_EIO;
+    }
+    const char *why = json_string_value(json_object_get(root, "error"));
+    size_t i;
+    json_t *result;
+    json_array_foreach(json_object_get(root, "results"), i, result)
+    {
+        if (!why)
+            why = json_string_value(json_object_get(result, "error"));
+    }
+    int rc = 0;
+    if (why) {
+        snprintf(err, errlen, "CREATE DATABASE failed: %s", why);
+        rc = LB_EIO;
+    }
+    json_decref(root);
+    return rc;
+}
+
 int influx_create_db(const char *url, const char *db, char *err, size_t errlen)
 {
     char q[1024], target[1024];
@@ -188,7 +224,7 @@ int influx_create_db(const char *url, const char *db, char *err, size_t errlen)
     snprintf(body, sizeof body, "q=%s", eq);
     long status = simple(target, body, &resp, err, errlen);
     if (status == 200) {
-        rc = 0;
+        rc = statement_result(resp.data ? resp.data : "", err, errlen);
     } else if (status) {
         snprintf(err, errlen, "CREATE DATABASE answered %ld: %.150s", status,
                  resp.data ? resp.data : "");

@@ -1,5 +1,5 @@
-/* InfluxDB 1.x over HTTP for the writer: /write with a gzip'd body on one keep-alive libcurl
- * handle, /ping and CREATE DATABASE. One influx_http per thread. */
+/* InfluxDB 1.x over HTTP for the writer: /write (the body gzip'd or not) on one keep-alive
+ * libcurl handle, /ping and CREATE DATABASE. One influx_http per thread. */
 #ifndef LB_INFLUX_HTTP_H
 #define LB_INFLUX_HTTP_H
 
@@ -7,8 +7,8 @@
 
 typedef struct influx_http influx_http;
 
-/* Keeps copies of url and db. NULL when out of memory. */
-influx_http *influx_http_new(const char *url, const char *db, long timeout_ms);
+/* Keeps copies of url and db; gzip: compress request bodies. NULL when out of memory. */
+influx_http *influx_http_new(const char *url, const char *db, long timeout_ms, int gzip);
 void influx_http_free(influx_http *h);
 
 /* POSTs lines[0..len) to /write?db=...&precision=ns. Returns the HTTP status, or 0 when no

@@ -4,17 +4,20 @@
  *              database creation
  *   writer*.c  channels.> (queue group) -> normalised SenML -> line protocol batches over HTTP
  *              (libcurl, keep-alive, gzip), bounded buffer spilling to a file, exactly once
- *   reader*.c  GET /reader/channels/<id>/messages and /series on the host's HTTP front
+ *   reader*.c  GET /reader/channels/<id>/messages and /series on the host's HTTP front, with
+ *              reader_cache.c (answers kept until a writer reports new points)
  */
 #ifndef LB_INFLUX_H
 #define LB_INFLUX_H
 
 #include <lyrebird/plugin.h>
 
-/* Where InfluxDB is: base URL ("http://127.0.0.1:8086") and database name. */
+/* Where InfluxDB is (base URL "http://127.0.0.1:8086", database name) and how long the
+ * reader may answer a page again from its cache (reader_cache.h; 0: never). */
 typedef struct influx_target {
     const char *url;
     const char *db;
+    double cache_seconds;
 } influx_target;
 
 typedef struct influx_reader influx_reader;

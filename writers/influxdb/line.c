@@ -87,7 +87,14 @@ void influx_buf_free(influx_buf *b)
 
 static void esc(influx_buf *b, const char *s, const char *special)
 {
+    char stop[8]; /* what needs a look: special (at most 3), '\\' and the white space */
+    snprintf(stop, sizeof stop, "%s\\\n\r\t", special);
     for (const char *p = s; *p; p++) {
+        size_t run = strcspn(p, stop); /* most names need nothing: copied whole */
+        influx_buf_add(b, p, run);
+        p += run;
+        if (!*p)
+            break;
         char c = *p;
         if (c == '\n' || c == '\r' || c == '\t')
             c = ' ';
@@ -113,8 +120,12 @@ void influx_esc_string(influx_buf *b, const char *s)
 {
     influx_buf_add(b, "\"", 1);
     for (const char *p = s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            influx_buf_add(b, "\\", 1);
+        size_t run = strcspn(p, "\"\\");
+        influx_buf_add(b, p, run);
+        p += run;
+        if (!*p)
+            break;
+        influx_buf_add(b, "\\", 1);
         influx_buf_add(b, p, 1);
     }
     influx_buf_add(b, "\"", 1);
@@ -123,6 +134,19 @@ void influx_esc_string(influx_buf *b, const char *s)
 void influx_fmt_float(influx_buf *b, double v)
 {
     char s[40];
+    if (fabs(v) < 1e15 && v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
+        /* integers, most sensor values: what %.15g prints, without its cost */
+        int64_t n = (int64_t)v;
+        uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+        char *e = s + sizeof s, *p = e;
+        do
+            *--p = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (n < 0)
+            *--p = '-';
+        influx_buf_add(b, p, (size_t)(e - p));
+        return;
+    }
     snprintf(s, sizeof s, "%.15g", v);
     if (strtod(s, NULL) != v)
         snprintf(s, sizeof s, "%.17g", v);
@@ -186,9 +210,33 @@ static void end(point *pt, int64_t ns)
     influx_buf_addf(pt->b, " %lld\n", (long long)ns);
 }
 
-static int64_t to_ns(double seconds)
+/* InfluxDB 1.x refuses a point outside [MinNanoTime, MaxNanoTime] = [-2^63 + 2, 2^63 - 2] ns
+ * (years 1677 to 2262) */
+#define MAX_NS     (INT64_MAX - 1)
+#define RANGE_TEXT "outside the years InfluxDB can store (1677 to 2262)"
+
+/* The message's time: created, or now when it has none. Returns 0, or LB_EINVAL with err
+ * filled when InfluxDB cannot store that time. */
+static int created_ns(const lb_message *m, int64_t *ns, char *err, size_t errlen)
 {
-    return (int64_t)llround(seconds * 1e9);
+    *ns = m->created > 0 ? m->created : lb_now_ns();
+    if (*ns > MAX_NS) {
+        snprintf(err, errlen, "the message's created time is " RANGE_TEXT);
+        return LB_EINVAL;
+    }
+    return 0;
+}
+
+/* seconds in ns. Returns -1 when InfluxDB cannot store that time (llround would not even
+ * give a number for most of them). */
+static int to_ns(double seconds, int64_t *ns)
+{
+    double v = seconds * 1e9;
+    /* doubles this large are multiples of 1024: the first ones out of range are +-2^63 */
+    if (!(v > -0x1p63 && v < 0x1p63))
+        return -1;
+    *ns = (int64_t)llround(v);
+    return 0;
 }
 
 /* A small open-addressing set of (name, time) used by the records of one pack. */
@@ -220,12 +268,64 @@ static int stamp_seen(stamp_set *s, const char *name, int64_t t)
     }
 }
 
+/* The time of record r in ns, moved on by 1 ns while r's name already has a point at that
+ * time in this pack. Returns -1 when the time is one InfluxDB cannot store. */
+static int record_ns(stamp_set *set, const lb_senml_record *r, int64_t *ns)
+{
+    int64_t t;
+    if (to_ns(r->time, &t) != 0)
+        return -1;
+    while (stamp_seen(set, r->name, t)) {
+        if (t >= MAX_NS)
+            return -1;
+        t++;
+    }
+    *ns = t;
+    return 0;
+}
+
+static void record_line(const lb_message *m, const lb_senml_record *r, int64_t t, influx_buf *out)
+{
+    point pt = {.b = out};
+    head(&pt, "messages", m);
+    tag(out, "name", r->name);
+    switch (r->kind) {
+    case LB_SENML_FLOAT:
+        field_float(&pt, "value", r->value);
+        break;
+    case LB_SENML_STRING:
+        field_string(&pt, "stringValue", r->string ? r->string : "");
+        break;
+    case LB_SENML_BOOL:
+        field_bool(&pt, "boolValue", r->boolean);
+        break;
+    case LB_SENML_DATA:
+        field_string(&pt, "dataValue", r->string ? r->string : "");
+        break;
+    case LB_SENML_NONE:
+        break;
+    }
+    if (r->has_sum)
+        field_float(&pt, "sum", r->sum);
+    if (r->unit && *r->unit)
+        field_string(&pt, "unit", r->unit);
+    if (r->has_update_time)
+        field_float(&pt, "updateTime", r->update_time);
+    if (m->protocol && *m->protocol)
+        field_string(&pt, "protocol", m->protocol);
+    end(&pt, t);
+}
+
 static int senml_lines(const lb_message *m, influx_buf *out, size_t *points, char *err,
                        size_t errlen)
 {
     lb_senml_pack *pack = NULL;
-    double now = (m->created > 0 ? (double)m->created : (double)lb_now_ns()) / 1e9;
-    int rc = lb_senml_parse((const char *)m->payload, m->payload_len, now, &pack, err, errlen);
+    int64_t created;
+    int rc = created_ns(m, &created, err, errlen);
+    if (rc != 0)
+        return rc;
+    rc = lb_senml_parse((const char *)m->payload, m->payload_len, (double)created / 1e9, &pack, err,
+                        errlen);
     if (rc != 0)
         return rc;
     stamp_set set = {0};
@@ -239,43 +339,21 @@ static int senml_lines(const lb_message *m, influx_buf *out, size_t *points, cha
         goto out;
     }
     size_t start = out->len;
-    for (size_t i = 0; i < pack->count; i++) {
-        const lb_senml_record *r = &pack->records[i];
-        int64_t t = to_ns(r->time);
-        while (stamp_seen(&set, r->name, t))
-            t++;
-        point pt = {.b = out};
-        head(&pt, "messages", m);
-        tag(out, "name", r->name);
-        switch (r->kind) {
-        case LB_SENML_FLOAT:
-            field_float(&pt, "value", r->value);
-            break;
-        case LB_SENML_STRING:
-            field_string(&pt, "stringValue", r->string ? r->string : "");
-            break;
-        case LB_SENML_BOOL:
-            field_bool(&pt, "boolValue", r->boolean);
-            break;
-        case LB_SENML_DATA:
-            field_string(&pt, "dataValue", r->string ? r->string : "");
-            break;
-        case LB_SENML_NONE:
-            break;
+    for (size_t i = 0; i < pack->count && rc == 0; i++) {
+        int64_t t;
+        if (record_ns(&set, &pack->records[i], &t) != 0) {
+            snprintf(err, errlen, "record %zu: time is " RANGE_TEXT, i);
+            rc = LB_EINVAL;
+        } else {
+            record_line(m, &pack->records[i], t, out);
         }
-        if (r->has_sum)
-            field_float(&pt, "sum", r->sum);
-        if (r->unit && *r->unit)
-            field_string(&pt, "unit", r->unit);
-        if (r->has_update_time)
-            field_float(&pt, "updateTime", r->update_time);
-        if (m->protocol && *m->protocol)
-            field_string(&pt, "protocol", m->protocol);
-        end(&pt, t);
     }
-    if (out->oom) {
-        out->len = start;
+    if (rc == 0 && out->oom)
         rc = LB_ENOMEM;
+    if (rc != 0) {
+        out->len = start; /* nothing of a refused pack is stored */
+        if (out->data)
+            out->data[start] = '\0';
         goto out;
     }
     *points += pack->count;
@@ -337,9 +415,12 @@ static int json_lines(const lb_message *m, influx_buf *out, size_t *points, char
         snprintf(err, errlen, "not valid JSON: %s", jerr.text);
         return LB_EINVAL;
     }
-    int rc = 0;
+    int64_t t;
+    int rc = created_ns(m, &t, err, errlen);
     size_t start = out->len;
     influx_buf path = {0};
+    if (rc != 0)
+        goto out;
     point pt = {.b = out};
     head(&pt, "json", m);
     json_leaves(&pt, &path, root);
@@ -349,7 +430,7 @@ static int json_lines(const lb_message *m, influx_buf *out, size_t *points, char
             out->data[start] = '\0';
         goto out;
     }
-    end(&pt, m->created > 0 ? m->created : lb_now_ns());
+    end(&pt, t);
     if (out->oom || path.oom) {
         out->len = start;
         rc = LB_ENOMEM;
@@ -379,8 +460,13 @@ static void base64(influx_buf *b, const uint8_t *p, size_t n)
     }
 }
 
-static int raw_lines(const lb_message *m, int text, influx_buf *out, size_t *points)
+static int raw_lines(const lb_message *m, int text, influx_buf *out, size_t *points, char *err,
+                     size_t errlen)
 {
+    int64_t t;
+    int rc = created_ns(m, &t, err, errlen);
+    if (rc != 0)
+        return rc;
     size_t start = out->len;
     influx_buf val = {0};
     if (text)
@@ -392,7 +478,7 @@ static int raw_lines(const lb_message *m, int text, influx_buf *out, size_t *poi
     field_string(&pt, text ? "stringValue" : "dataValue", val.data ? val.data : "");
     if (m->protocol && *m->protocol)
         field_string(&pt, "protocol", m->protocol);
-    end(&pt, m->created > 0 ? m->created : lb_now_ns());
+    end(&pt, t);
     int oom = out->oom || val.oom;
     influx_buf_free(&val);
     if (oom) {
@@ -403,7 +489,7 @@ static int raw_lines(const lb_message *m, int text, influx_buf *out, size_t *poi
     return 0;
 }
 
-int influx_lines_message(const lb_message *m, influx_buf *out, size_t *points, char *err,
+static int lines_by_type(const lb_message *m, influx_buf *out, size_t *points, char *err,
                          size_t errlen)
 {
     const char *ct = lb_payload_type(m->content_type, LB_CT_SENML);
@@ -416,6 +502,15 @@ int influx_lines_message(const lb_message *m, influx_buf *out, size_t *points, c
     if (strcmp(ct, LB_CT_JSON) == 0)
         return json_lines(m, out, points, err, errlen);
     if (m->payload_len && memchr(m->payload, '\0', m->payload_len) && strcmp(ct, "text/plain") == 0)
-        return raw_lines(m, 0, out, points);
-    return raw_lines(m, strcmp(ct, "text/plain") == 0, out, points);
+        return raw_lines(m, 0, out, points, err, errlen);
+    return raw_lines(m, strcmp(ct, "text/plain") == 0, out, points, err, errlen);
+}
+
+int influx_lines_message(const lb_message *m, influx_buf *out, size_t *points, char *err,
+                         size_t errlen)
+{
+    int rc = lines_by_type(m, out, points, err, errlen);
+    if (rc == LB_ENOMEM) /* callers log err whatever the failure */
+        snprintf(err, errlen, "out of memory");
+    return rc;
 }

@@ -54,7 +54,8 @@ void influx_fmt_float(influx_buf *b, double v);
 
 /* Appends the lines of message m (each ending in '\n') to out and adds their number to
  * *points. Returns 0; LB_EINVAL with err filled when the payload cannot be read as its
- * content type (nothing appended); LB_ENOMEM. */
+ * content type, or a time is outside what InfluxDB stores (years 1677 to 2262); LB_ENOMEM
+ * with err "out of memory". On failure nothing is appended. */
 int influx_lines_message(const lb_message *m, influx_buf *out, size_t *points, char *err,
                          size_t errlen);
 

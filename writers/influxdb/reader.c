@@ -17,10 +17,13 @@
  * Queries are built by reader_query.c (pure and strict) and sent to InfluxDB's /query (GET,
  * epoch=ns) on keep-alive libcurl handles from a small pool, so the front's worker threads
  * each reuse a connection. Handlers are thread-safe. A page's two statements go as two
- * requests in parallel; the count's answer ("total") is cached per statement for
- * TOTAL_TTL_SECONDS and refreshed in the background after that (README.md, "Reader"); requests
- * that ask exactly what is already in flight share its answer (fetch_shared). */
+ * requests in parallel; pages and totals are cached until a writer reports new points for
+ * their channel (reader_cache.h; README.md, "Reader"), totals refreshed in the background;
+ * requests that ask exactly what is already in flight share its answer (fetch_shared). */
+#define _GNU_SOURCE
 #include "influx.h"
+#include "reader_cache.h"
+#include "writer.h"
 
 #include <lyrebird/authz.h>
 #include <lyrebird/error.h>
@@ -38,9 +41,6 @@
 #define QUERY_TIMEOUT_MS     10000L
 #define ANSWER_MAX           (64L << 20)
 #define PROVISION_TIMEOUT_MS 2000
-#define TOTAL_TTL_SECONDS    5.0  /* a cached total is fresh this long (README: "total") */
-#define TOTAL_STALE_SECONDS  60.0 /* served while another request refreshes it, at most */
-#define TOTAL_CACHE_MAX      64
 
 enum { ROUTE_MESSAGES, ROUTE_SERIES, NROUTES };
 static const char *const ROUTE_NAMES[NROUTES] = {"messages", "series"};
@@ -48,14 +48,6 @@ static const int CODES[] = {200, 400, 401, 403, 404, 500, 502, 503};
 #define NCODES (sizeof CODES / sizeof *CODES)
 
 typedef struct flight flight;
-
-/* A cached total: the count statement (channel and filters) -> its answer. */
-typedef struct total_entry {
-    char *count; /* the count statement, malloc'd; NULL when the slot is free */
-    json_int_t total;
-    double at;      /* when total was counted (now_seconds) */
-    int refreshing; /* a request is counting it again */
-} total_entry;
 
 struct influx_reader {
     const lb_host *host;
@@ -70,8 +62,10 @@ struct influx_reader {
     pthread_mutex_t flights_lock; /* guards flights */
     pthread_cond_t flights_done;
     flight *flights;             /* queries in flight (fetch_shared) */
-    pthread_mutex_t totals_lock; /* guards totals */
-    total_entry totals[TOTAL_CACHE_MAX];
+    influx_cache *cache;
+    lb_bus_sub *written; /* INFLUX_WRITTEN */
+    lb_counter *page_hits, *page_misses;
+    pthread_mutex_t refreshers_lock;
     int refreshers; /* detached count_refresh threads running */
     pthread_cond_t refreshers_done;
 };
@@ -97,19 +91,25 @@ static const struct {
 
 /* ---- answering ---- */
 
-static int answer(influx_reader *r, int route, lb_http_resp *resp, int status, json_t *body)
+/* Answers with text (JSON, malloc'd, taken), counted by route and status. */
+static int answer_text(influx_reader *r, int route, lb_http_resp *resp, int status, char *text)
 {
     for (size_t i = 0; i < NCODES; i++)
         if (CODES[i] == status && r->requests[route][i])
             r->host->counter_add(r->requests[route][i], 1);
+    lb_http_resp_take(resp, status, text);
+    return 0;
+}
+
+static int answer(influx_reader *r, int route, lb_http_resp *resp, int status, json_t *body)
+{
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(body);
     if (!text) {
         lb_http_resp_error(resp, 500, "out of memory");
         return 0;
     }
-    lb_http_resp_take(resp, status, text);
-    return 0;
+    return answer_text(r, route, resp, status, text);
 }
 
 static int fail(influx_reader *r, int route, lb_http_resp *resp, int status, const char *msg)
@@ -312,11 +312,16 @@ static void flight_release(flight *f)
 
 /* fetch(), but a request that asks exactly what is already in flight waits for that answer
  * instead of sending its own (so the answer may predate the request by at most one query's
- * time). Returns the body as fetch() does, a copy for each caller. */
-static char *fetch_shared(influx_reader *r, const char *q, long *code, int *status, char *err,
+ * time). Returns the body as fetch() does, a copy for each caller. With page (the channel
+ * the statement is about; else NULL), the request that sent the query gets the cache ticket
+ * it took before (*ticket; NULL for the others, whose answer may predate their own start). */
+static char *fetch_shared(influx_reader *r, const char *q, const char *page,
+                          influx_ticket **ticket, long *code, int *status, char *err,
                           size_t errlen)
 {
     char *body = NULL;
+    if (ticket)
+        *ticket = NULL;
     pthread_mutex_lock(&r->flights_lock);
     flight *f = r->flights;
     while (f && strcmp(f->q, q) != 0)
@@ -330,6 +335,8 @@ static char *fetch_shared(influx_reader *r, const char *q, long *code, int *stat
         f->next = r->flights;
         r->flights = f;
         pthread_mutex_unlock(&r->flights_lock);
+        if (page && ticket)
+            *ticket = influx_cache_ticket(r->cache, page);
         f->body = fetch(r, q, &f->code, &f->status, f->err, sizeof f->err);
         pthread_mutex_lock(&r->flights_lock);
         for (flight **pp = &r->flights; *pp; pp = &(*pp)->next)
@@ -358,11 +365,12 @@ static char *fetch_shared(influx_reader *r, const char *q, long *code, int *stat
 }
 
 /* Runs q and returns InfluxDB's "results" array (caller decrefs), or NULL with *status (502,
- * 503, 500) and err set. */
-static json_t *run_query(influx_reader *r, const char *q, int *status, char *err, size_t errlen)
+ * 503, 500) and err set. page and ticket as fetch_shared (*ticket is NULL on failure). */
+static json_t *run_query(influx_reader *r, const char *q, const char *page,
+                         influx_ticket **ticket, int *status, char *err, size_t errlen)
 {
     long code = 0;
-    char *body = fetch_shared(r, q, &code, status, err, errlen);
+    char *body = fetch_shared(r, q, page, ticket, &code, status, err, errlen);
     json_t *root = NULL, *results = NULL;
     if (code == 0)
         goto out;
@@ -389,6 +397,10 @@ static json_t *run_query(influx_reader *r, const char *q, int *status, char *err
 out:
     json_decref(root);
     free(body);
+    if (!results && ticket) {
+        influx_cache_drop(r->cache, *ticket);
+        *ticket = NULL;
+    }
     return results;
 }
 
@@ -468,83 +480,10 @@ static char *split_statements(char *text)
     return text + strlen(text);
 }
 
-/* ---- the total cache ---- */
-
-/* What the cache holds for a count statement. */
-enum { TOTAL_FRESH, TOTAL_STALE, TOTAL_REFRESH, TOTAL_MISS };
-
-/* The cached total of count: TOTAL_FRESH (*total set, younger than the TTL); TOTAL_STALE
- * (*total set, older, another refresh running); TOTAL_REFRESH (*total set, older: the caller
- * serves it and must count again, then call total_put); TOTAL_MISS (nothing usable: the caller
- * counts, then calls total_put). */
-static int total_get(influx_reader *r, const char *count, json_int_t *total)
-{
-    double now = now_seconds();
-    int state = TOTAL_MISS;
-    pthread_mutex_lock(&r->totals_lock);
-    for (size_t i = 0; i < TOTAL_CACHE_MAX; i++) {
-        total_entry *e = &r->totals[i];
-        if (!e->count || strcmp(e->count, count) != 0)
-            continue;
-        double age = now - e->at;
-        if (age < 0 || age >= TOTAL_STALE_SECONDS) {
-            e->refreshing = 1; /* too old to serve: count it in the request */
-            break;
-        }
-        *total = e->total;
-        if (age < TOTAL_TTL_SECONDS) {
-            state = TOTAL_FRESH;
-        } else if (e->refreshing) {
-            state = TOTAL_STALE;
-        } else {
-            e->refreshing = 1;
-            state = TOTAL_REFRESH;
-        }
-        break;
-    }
-    pthread_mutex_unlock(&r->totals_lock);
-    return state;
-}
-
-/* Stores a counted total (ok) or gives up the refresh (!ok). A new statement takes a free
- * slot, else the one counted longest ago that nobody is refreshing. */
-static void total_put(influx_reader *r, const char *count, json_int_t total, int ok)
-{
-    double now = now_seconds();
-    total_entry *slot = NULL, *victim = NULL;
-    pthread_mutex_lock(&r->totals_lock);
-    for (size_t i = 0; i < TOTAL_CACHE_MAX; i++) {
-        total_entry *e = &r->totals[i];
-        if (e->count && strcmp(e->count, count) == 0) {
-            slot = e;
-            break;
-        }
-        if (!e->count) {
-            if (!victim || victim->count)
-                victim = e;
-        } else if (!e->refreshing && (!victim || (victim->count && e->at < victim->at))) {
-            victim = e;
-        }
-    }
-    if (!slot && ok && victim) {
-        char *copy = strdup(count);
-        if (copy) {
-            free(victim->count);
-            victim->count = copy;
-            slot = victim;
-        }
-    }
-    if (slot) {
-        slot->refreshing = 0;
-        if (ok)
-            slot->total = total, slot->at = now;
-    }
-    pthread_mutex_unlock(&r->totals_lock);
-}
-
 /* The count statement run on its own thread, beside the page. */
 typedef struct count_job {
     influx_reader *r;
+    influx_ticket *ticket; /* taken before counting */
     char *text;
     json_t *results; /* NULL on failure, with status and err */
     int status;
@@ -554,7 +493,7 @@ typedef struct count_job {
 static void *count_run(void *arg)
 {
     count_job *j = arg;
-    j->results = run_query(j->r, j->text, &j->status, j->err, sizeof j->err);
+    j->results = run_query(j->r, j->text, NULL, NULL, &j->status, j->err, sizeof j->err);
     return NULL;
 }
 
@@ -564,19 +503,20 @@ static void *count_refresh(void *arg)
     count_job *j = arg;
     influx_reader *r = j->r;
     count_run(j);
-    total_put(r, j->text, j->results ? total_of(series_of(j->results, 0)) : 0, j->results != NULL);
+    influx_cache_total_put(r->cache, j->ticket, j->text,
+                           j->results ? total_of(series_of(j->results, 0)) : 0, j->results != NULL);
     json_decref(j->results);
     free(j->text);
     free(j);
-    pthread_mutex_lock(&r->totals_lock);
+    pthread_mutex_lock(&r->refreshers_lock);
     if (--r->refreshers == 0)
         pthread_cond_broadcast(&r->refreshers_done);
-    pthread_mutex_unlock(&r->totals_lock);
+    pthread_mutex_unlock(&r->refreshers_lock);
     return NULL;
 }
 
-/* Starts count_refresh for count; gives the refresh up when it cannot. */
-static void refresh_total(influx_reader *r, const char *count)
+/* Starts count_refresh for count (about channel); gives the refresh up when it cannot. */
+static void refresh_total(influx_reader *r, const char *channel, const char *count)
 {
     count_job *j = calloc(1, sizeof *j);
     pthread_t th;
@@ -584,24 +524,27 @@ static void refresh_total(influx_reader *r, const char *count)
     int started = 0;
     if (j && (j->text = strdup(count)) != NULL) {
         j->r = r;
-        pthread_mutex_lock(&r->totals_lock);
+        j->ticket = influx_cache_ticket(r->cache, channel);
+        pthread_mutex_lock(&r->refreshers_lock);
         r->refreshers++;
-        pthread_mutex_unlock(&r->totals_lock);
+        pthread_mutex_unlock(&r->refreshers_lock);
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         started = pthread_create(&th, &attr, count_refresh, j) == 0;
         pthread_attr_destroy(&attr);
         if (!started) {
-            pthread_mutex_lock(&r->totals_lock);
+            pthread_mutex_lock(&r->refreshers_lock);
             r->refreshers--;
-            pthread_mutex_unlock(&r->totals_lock);
+            pthread_mutex_unlock(&r->refreshers_lock);
         }
     }
     if (!started) {
-        if (j)
+        if (j) {
+            influx_cache_drop(r->cache, j->ticket);
             free(j->text);
+        }
         free(j);
-        total_put(r, count, 0, 0);
+        influx_cache_total_put(r->cache, NULL, count, 0, 0);
     }
 }
 
@@ -616,6 +559,34 @@ static const char *param(void *arg, const char *name)
 {
     params *p = arg;
     return p->host->http_query(p->req, name);
+}
+
+/* The page statement q's messages, rendered (malloc'd) and offered to the page cache; or NULL
+ * with status and err set. */
+static char *fetch_page(influx_reader *r, const char *channel, const char *q, int *status,
+                        char *err, size_t errlen)
+{
+    influx_ticket *t = NULL;
+    json_t *results = run_query(r, q, channel, &t, status, err, errlen);
+    if (!results)
+        return NULL;
+    json_t *msgs = json_array();
+    json_t *page = series_of(results, 0);
+    json_t *columns = json_object_get(page, "columns");
+    json_t *rows = json_object_get(page, "values");
+    for (size_t i = 0; msgs && i < json_array_size(rows); i++)
+        json_array_append_new(msgs, message_of(columns, json_array_get(rows, i)));
+    char *text = msgs ? json_dumps(msgs, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+    json_decref(msgs);
+    json_decref(results);
+    if (!text) {
+        influx_cache_drop(r->cache, t);
+        *status = 500;
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    influx_cache_page_put(r->cache, t, q, text);
+    return text;
 }
 
 static int get_messages(const lb_http_req *req, lb_http_resp *resp, void *arg)
@@ -634,49 +605,49 @@ static int get_messages(const lb_http_req *req, lb_http_resp *resp, void *arg)
                     rc == LB_EINVAL ? err : "out of memory");
     char *count = split_statements(q.text);
     json_int_t total = 0;
-    int state = total_get(r, count, &total), threaded = 0;
-    count_job job = {r, count, NULL, 500, ""};
+    int state = influx_cache_total_get(r->cache, count, &total), threaded = 0;
+    count_job job = {r, NULL, count, NULL, 500, ""};
     pthread_t th;
     if (state == TOTAL_REFRESH)
-        refresh_total(r, count); /* this answer carries the stale total */
+        refresh_total(r, channel, count); /* this answer carries the stale total */
     if (state == TOTAL_MISS) {
+        job.ticket = influx_cache_ticket(r->cache, channel);
         threaded = pthread_create(&th, NULL, count_run, &job) == 0;
         if (!threaded)
             count_run(&job);
     }
-    json_t *results = run_query(r, q.text, &status, err, sizeof err);
-    json_t *out = NULL;
+    char *msgs = influx_cache_page_get(r->cache, q.text);
+    r->host->counter_add(msgs ? r->page_hits : r->page_misses, 1);
+    if (!msgs)
+        msgs = fetch_page(r, channel, q.text, &status, err, sizeof err);
     if (threaded)
         pthread_join(th, NULL);
     if (state == TOTAL_MISS) {
         if (job.results)
             total = total_of(series_of(job.results, 0));
-        total_put(r, count, total, job.results != NULL);
-        if (!job.results && results) {
-            json_decref(results);
-            results = NULL;
+        influx_cache_total_put(r->cache, job.ticket, count, total, job.results != NULL);
+        if (!job.results && msgs) {
+            free(msgs);
+            msgs = NULL;
             status = job.status;
             snprintf(err, sizeof err, "%s", job.err);
         }
     }
-    if (!results)
-        goto out;
-    json_t *msgs = json_array();
-    json_t *page = series_of(results, 0);
-    json_t *columns = json_object_get(page, "columns");
-    json_t *rows = json_object_get(page, "values");
-    for (size_t i = 0; msgs && i < json_array_size(rows); i++)
-        json_array_append_new(msgs, message_of(columns, json_array_get(rows, i)));
-    out = json_pack("{s:I, s:I, s:I, s:o*}", "offset", (json_int_t)q.offset, "limit",
-                    (json_int_t)q.limit, "total", total, "messages", msgs);
-out:
-    json_decref(results);
+    char *text = NULL;
+    if (msgs && asprintf(&text,
+                         "{\"offset\":%ld,\"limit\":%ld,\"total\":%" JSON_INTEGER_FORMAT
+                         ",\"messages\":%s}",
+                         q.offset, q.limit, total, msgs) < 0) {
+        text = NULL;
+        status = 500;
+        snprintf(err, sizeof err, "out of memory");
+    }
+    free(msgs);
     json_decref(job.results);
     influx_messages_query_clear(&q);
-    if (!out)
-        return fail(r, ROUTE_MESSAGES, resp, results ? 500 : status,
-                    results ? "out of memory" : err);
-    return answer(r, ROUTE_MESSAGES, resp, 200, out);
+    if (!text)
+        return fail(r, ROUTE_MESSAGES, resp, status, err);
+    return answer_text(r, ROUTE_MESSAGES, resp, 200, text);
 }
 
 static int get_series(const lb_http_req *req, lb_http_resp *resp, void *arg)
@@ -693,7 +664,7 @@ static int get_series(const lb_http_req *req, lb_http_resp *resp, void *arg)
     if (rc != 0)
         return fail(r, ROUTE_SERIES, resp, rc == LB_EINVAL ? 400 : 500,
                     rc == LB_EINVAL ? err : "out of memory");
-    json_t *results = run_query(r, q.text, &status, err, sizeof err);
+    json_t *results = run_query(r, q.text, NULL, NULL, &status, err, sizeof err);
     json_t *out = NULL;
     if (!results)
         goto out;
@@ -720,6 +691,12 @@ out:
 
 /* ---- lifecycle ---- */
 
+static void on_written(const lb_bus_msg *msg, void *arg)
+{
+    influx_reader *r = arg;
+    influx_cache_written(r->cache, msg->data, msg->len);
+}
+
 static const struct {
     const char *pattern;
     lb_http_handler handler;
@@ -735,7 +712,7 @@ influx_reader *influx_reader_new(const lb_host *host, const influx_target *t)
         return NULL;
     r->host = host;
     pthread_mutex_init(&r->lock, NULL);
-    pthread_mutex_init(&r->totals_lock, NULL);
+    pthread_mutex_init(&r->refreshers_lock, NULL);
     pthread_cond_init(&r->refreshers_done, NULL);
     pthread_mutex_init(&r->flights_lock, NULL);
     pthread_cond_init(&r->flights_done, NULL);
@@ -743,6 +720,7 @@ influx_reader *influx_reader_new(const lb_host *host, const influx_target *t)
     r->url = strdup(t->url);
     r->db = strdup(t->db);
     r->authz = lb_authz_new(host->bus, 0, 0);
+    r->cache = influx_cache_new(t->cache_seconds);
     r->query_seconds = host->histogram(host, "lb_reader_influx_query_seconds",
                                        "InfluxDB query time of the reader", NULL, 0);
     for (int i = 0; i < NROUTES; i++)
@@ -752,12 +730,22 @@ influx_reader *influx_reader_new(const lb_host *host, const influx_target *t)
                      ROUTE_NAMES[i], CODES[k]);
             r->requests[i][k] = host->counter(host, name, "Reader requests by route and status");
         }
-    if (!r->url || !r->db || !r->authz) {
+    r->page_hits = host->counter(host, "lb_reader_page_cache_total{result=\"hit\"}",
+                                 "Reader pages answered from the cache, or fetched");
+    r->page_misses = host->counter(host, "lb_reader_page_cache_total{result=\"miss\"}",
+                                   "Reader pages answered from the cache, or fetched");
+    if (!r->url || !r->db || !r->authz || !r->cache) {
         host->log(host, LB_LOG_ERROR, "reader not started", "reason=%s", "out of memory or no bus");
         goto fail;
     }
+    int rc = host->subscribe(host, INFLUX_WRITTEN, NULL, on_written, r, &r->written);
+    if (rc != 0) {
+        host->log(host, LB_LOG_ERROR, "reader: cannot subscribe", "subject=%s error=%s",
+                  INFLUX_WRITTEN, lb_strerror(rc));
+        goto fail;
+    }
     for (int i = 0; i < NROUTES; i++) {
-        int rc = host->http_route(host, "GET", ROUTES[i].pattern, 0, ROUTES[i].handler, r);
+        rc = host->http_route(host, "GET", ROUTES[i].pattern, 0, ROUTES[i].handler, r);
         if (rc != 0) {
             host->log(host, LB_LOG_ERROR, "reader: route not added", "route=%s error=%s",
                       ROUTES[i].pattern, lb_strerror(rc));
@@ -774,17 +762,18 @@ void influx_reader_free(influx_reader *r)
 {
     if (!r)
         return;
-    pthread_mutex_lock(&r->totals_lock); /* a refresh uses r until it ends */
+    if (r->written)
+        r->host->unsubscribe(r->host, r->written);
+    pthread_mutex_lock(&r->refreshers_lock); /* a refresh uses r until it ends */
     while (r->refreshers > 0)
-        pthread_cond_wait(&r->refreshers_done, &r->totals_lock);
-    pthread_mutex_unlock(&r->totals_lock);
+        pthread_cond_wait(&r->refreshers_done, &r->refreshers_lock);
+    pthread_mutex_unlock(&r->refreshers_lock);
     for (size_t i = 0; i < r->npool; i++)
         curl_easy_cleanup(r->pool[i]);
     lb_authz_free(r->authz);
+    influx_cache_free(r->cache);
     pthread_mutex_destroy(&r->lock);
-    for (size_t i = 0; i < TOTAL_CACHE_MAX; i++)
-        free(r->totals[i].count);
-    pthread_mutex_destroy(&r->totals_lock);
+    pthread_mutex_destroy(&r->refreshers_lock);
     pthread_cond_destroy(&r->refreshers_done);
     pthread_mutex_destroy(&r->flights_lock);
     pthread_cond_destroy(&r->flights_done);

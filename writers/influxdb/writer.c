@@ -20,13 +20,16 @@
 #define QUEUE_GROUP "influxdb"
 #define BACKOFF_MIN 100
 #define BACKOFF_MAX 5000
+#define NOTICE_MAX  (60 * 1024) /* well under NATS's default 1 MB payload limit */
 
-/* A message's lines in the memory queue. */
+/* A message's lines in the memory queue, then its channel's id (NUL-terminated). */
 typedef struct chunk {
     struct chunk *next;
     size_t points, len;
     char data[];
 } chunk;
+
+#define CHUNK_CHANNEL(c) ((c)->data + (c)->len)
 
 typedef enum { SENT, RETRY, BAD } outcome;
 
@@ -48,6 +51,7 @@ struct influx_writer {
 
     /* the writer thread's */
     influx_buf batch, resp;
+    influx_buf written; /* the current batch's channels for INFLUX_WRITTEN, '\n'-separated */
     size_t batch_points, batch_consumed;
     int batch_from_spill, have_batch;
     long backoff_ms;
@@ -105,7 +109,8 @@ static void on_message(const lb_bus_msg *msg, void *arg)
     }
     if (points == 0)
         goto out;
-    chunk *c = malloc(sizeof *c + lines.len);
+    size_t chlen = strlen(m->channel);
+    chunk *c = malloc(sizeof *c + lines.len + chlen + 1);
     if (!c) {
         h->counter_add(w->m_unreadable, 1);
         h->log(h, LB_LOG_ERROR, "out of memory, message not stored", "channel=%s", m->channel);
@@ -115,6 +120,7 @@ static void on_message(const lb_bus_msg *msg, void *arg)
     c->points = points;
     c->len = lines.len;
     memcpy(c->data, lines.data, lines.len);
+    memcpy(CHUNK_CHANNEL(c), m->channel, chlen + 1);
     pthread_mutex_lock(&w->lock);
     while (w->queued >= w->cfg.queue_points && !w->stop)
         pthread_cond_wait(&w->room, &w->lock);
@@ -125,8 +131,12 @@ static void on_message(const lb_bus_msg *msg, void *arg)
         w->tail->next = c;
     }
     w->tail = c;
+    size_t before = w->queued, half = w->cfg.queue_points / 2;
     w->queued += points;
-    if (w->queued >= w->cfg.batch_points || w->queued >= w->cfg.queue_points / 2)
+    /* the writer thread waits only while less than a batch is queued: wake it when a batch
+     * (or half the memory) fills up, once, not for every message after */
+    if ((before < w->cfg.batch_points && w->queued >= w->cfg.batch_points) ||
+        (before < half && w->queued >= half))
         pthread_cond_signal(&w->wake);
     pthread_mutex_unlock(&w->lock);
 out:
@@ -207,20 +217,48 @@ static void spill_memory(influx_writer *w)
     free_chunks(list);
 }
 
-static size_t count_lines(const char *p, size_t len)
+/* The end of the line at p (just after its '\n', or end). A string field value may hold
+ * newlines (line.h), so this scans as InfluxDB 1.x does (models.scanLine): a backslash takes
+ * the next byte, and after the first space a '"' opens or closes a string only where a value
+ * is due (more '=' than ',' seen outside strings). */
+static const char *line_end(const char *p, const char *end)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += p[i] == '\n';
-    return n;
+    int fields = 0, quoted = 0;
+    size_t equals = 0, commas = 0;
+    for (; p < end; p++) {
+        if (*p == '\\' && p + 1 < end) {
+            p++;
+            continue;
+        }
+        if (*p == ' ')
+            fields = 1;
+        if (fields && !quoted && *p == '=')
+            equals++;
+        else if (fields && !quoted && *p == ',')
+            commas++;
+        else if (fields && *p == '"' && equals > commas)
+            quoted = !quoted;
+        else if (*p == '\n' && !quoted)
+            return p + 1;
+    }
+    return end;
 }
 
-/* The number InfluxDB gives in "... dropped=N" or 1. */
+/* The number InfluxDB gives in "... dropped=N" (the last one: the refused line it quotes
+ * comes before); for lines it could not parse it says dropped=0 and names each one
+ * "unable to parse"; at least 1. */
 static size_t dropped_in(const char *body)
 {
-    const char *d = body ? strstr(body, "dropped=") : NULL;
+    const char *d = NULL;
+    for (const char *p = body; p && (p = strstr(p, "dropped=")); p++)
+        d = p;
     long n = d ? strtol(d + 8, NULL, 10) : 0;
-    return n > 0 ? (size_t)n : 1;
+    if (n > 0)
+        return (size_t)n;
+    size_t unparsed = 0;
+    for (const char *p = body; p && (p = strstr(p, "unable to parse")); p++)
+        unparsed++;
+    return unparsed > 0 ? unparsed : 1;
 }
 
 /* Sends lines[0..len) (n points); a plain 400 is bisected down to the refused point. */
@@ -250,12 +288,13 @@ static outcome send_lines(influx_writer *w, const char *lines, size_t len, size_
                    body);
             return SENT;
         }
-        size_t half = n / 2, seen = 0, cut = 0;
-        for (; cut < len && seen < half; cut++)
-            seen += lines[cut] == '\n';
-        outcome o = send_lines(w, lines, cut, half);
+        size_t half = n / 2;
+        const char *cut = lines;
+        for (size_t i = 0; i < half; i++)
+            cut = line_end(cut, lines + len);
+        outcome o = send_lines(w, lines, (size_t)(cut - lines), half);
         if (o == SENT)
-            o = send_lines(w, lines + cut, len - cut, count_lines(lines + cut, len - cut));
+            o = send_lines(w, cut, len - (size_t)(cut - lines), n - half);
         return o;
     }
     if (status == 404 && strstr(body, "database not found")) {
@@ -268,6 +307,55 @@ static outcome send_lines(influx_writer *w, const char *lines, size_t len, size_
                status, err, body);
     w->failing = 1;
     return RETRY;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sets w->written to the distinct channels of the chunks in list, sorted; or empty (meaning
+ * "any channel") when out of memory. */
+static void note_channels(influx_writer *w, chunk *list)
+{
+    size_t n = 0, k = 0;
+    influx_buf_reset(&w->written);
+    for (chunk *c = list; c; c = c->next)
+        n++;
+    const char **names = malloc(n * sizeof *names);
+    if (!names)
+        return;
+    for (chunk *c = list; c; c = c->next)
+        names[k++] = CHUNK_CHANNEL(c);
+    qsort(names, n, sizeof *names, by_name);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(names[i], names[i - 1]) != 0) {
+            influx_buf_adds(&w->written, names[i]);
+            influx_buf_add(&w->written, "\n", 1);
+        }
+    free(names);
+    if (w->written.oom)
+        influx_buf_reset(&w->written);
+}
+
+/* Tells the readers which channels have new points (INFLUX_WRITTEN in writer.h), in
+ * messages of at most NOTICE_MAX bytes cut at line ends. */
+static void announce(influx_writer *w)
+{
+    const char *p = w->batch_from_spill || !w->written.data ? "" : w->written.data;
+    size_t left = w->batch_from_spill ? 0 : w->written.len;
+    do {
+        size_t n = left;
+        if (n > NOTICE_MAX) {
+            n = NOTICE_MAX;
+            while (n > 0 && p[n - 1] != '\n')
+                n--;
+        }
+        if (w->host->publish(w->host, INFLUX_WRITTEN, p, n) != 0)
+            return; /* the readers' caches still expire by age */
+        p += n;
+        left -= n;
+    } while (left > 0);
 }
 
 /* Fills the current batch from the spill or the queue. Returns 1 when there is one. */
@@ -298,6 +386,7 @@ static int next_batch(influx_writer *w, int force)
         return 0;
     for (chunk *c = list; c; c = c->next)
         influx_buf_add(&w->batch, c->data, c->len);
+    note_channels(w, list);
     free_chunks(list);
     w->batch_points = points;
     w->batch_from_spill = 0;
@@ -324,6 +413,7 @@ static void deliver(influx_writer *w)
     w->backoff_ms = 0;
     w->retry_at = 0;
     w->host->counter_add(w->m_batches, 1);
+    announce(w);
     if (w->batch_from_spill &&
         influx_spill_consume(w->spill, w->batch_consumed, w->batch_points) != 0)
         w->host->log(w->host, LB_LOG_ERROR, "cannot update the spill file's head", "path=%s",
@@ -406,7 +496,7 @@ influx_writer *influx_writer_new(const lb_host *host, const influx_writer_cfg *c
     pthread_condattr_destroy(&ca);
     pthread_cond_init(&w->room, NULL);
     if (!w->url || !w->db || !w->spill_path ||
-        !(w->http = influx_http_new(w->url, w->db, cfg->timeout_ms))) {
+        !(w->http = influx_http_new(w->url, w->db, cfg->timeout_ms, cfg->gzip))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -483,6 +573,7 @@ void influx_writer_free(influx_writer *w)
     influx_http_free(w->http);
     influx_buf_free(&w->batch);
     influx_buf_free(&w->resp);
+    influx_buf_free(&w->written);
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->wake);
     pthread_cond_destroy(&w->room);

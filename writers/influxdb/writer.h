@@ -2,7 +2,7 @@
  *
  * The bus callback converts each message to lines (line.h) and queues them in memory; one
  * writer thread sends batches of up to batch_points points, or what is queued after
- * flush_ms, gzip'd over one keep-alive libcurl connection. Delivery:
+ * flush_ms, over one keep-alive libcurl connection (gzip'd when cfg.gzip). Delivery:
  *   - 2xx: done. 400 "partial write" (a field type conflict, an unparsable line among good
  *     ones): InfluxDB stored the rest; the refused points are logged and counted as dropped.
  *     Any other 400: the batch is bisected until the refused point is alone, which is dropped
@@ -19,6 +19,10 @@
  *     the writer thread makes room by spilling) rather than drop.
  * Resending a batch whose acknowledgement was lost stores nothing twice: a point is keyed by
  * measurement, tags and time, and a retried line is the same bytes.
+ * After InfluxDB acknowledged a batch the writer publishes INFLUX_WRITTEN: the ids of the
+ * channels that have new points, one per line (sorted; several messages when long); an empty
+ * message means "any channel" (a batch from the spill, whose channels are not kept). Readers
+ * drop what they cached of those channels (reader_cache.h).
  * Thread-safety: new/start/stop/free from the plugin's hooks (host main thread). */
 #ifndef LB_INFLUX_WRITER_H
 #define LB_INFLUX_WRITER_H
@@ -26,6 +30,8 @@
 #include <lyrebird/plugin.h>
 
 #include <stddef.h>
+
+#define INFLUX_WRITTEN "influx.written"
 
 typedef struct influx_writer_cfg {
     const char *url;        /* "http://127.0.0.1:8086" */
@@ -35,6 +41,7 @@ typedef struct influx_writer_cfg {
     long flush_ms;          /* LB_INFLUX_FLUSH_MS, 100 */
     size_t queue_points;    /* LB_INFLUX_QUEUE, 100000: memory bound */
     long timeout_ms;        /* one request's limit */
+    int gzip;               /* LB_INFLUX_GZIP: compress the batches */
 } influx_writer_cfg;
 
 typedef struct influx_writer influx_writer;
