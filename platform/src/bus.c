@@ -40,6 +40,13 @@ struct lb_bus {
     int closed; /* those cnats reported closed: its last callback for a connection */
 };
 
+/* Delivered messages are destroyed in groups of up to SPENT_MAX (and SPENT_BYTES), the rest
+ * when the subscription completes: cnats hands each destroyed message to its collector
+ * thread and wakes it when it sleeps, which under a fast stream is a wake-up per message
+ * (about 10 % of the InfluxDB writer's CPU, measured with perf). */
+#define SPENT_MAX   32
+#define SPENT_BYTES (256 * 1024)
+
 struct lb_bus_sub {
     natsSubscription *sub;
     lb_bus_handler cb;
@@ -47,6 +54,8 @@ struct lb_bus_sub {
     pthread_mutex_t lock;
     pthread_cond_t done_cond;
     int done;
+    natsMsg *spent[SPENT_MAX]; /* the delivery thread's: delivered, not destroyed yet */
+    size_t nspent, spent_bytes;
 };
 
 static int from_nats(natsStatus s)
@@ -305,6 +314,14 @@ int lb_bus_publish_message_now(lb_bus *bus, const lb_message *m, char *err, size
     return rc;
 }
 
+static void destroy_spent(lb_bus_sub *sub)
+{
+    for (size_t i = 0; i < sub->nspent; i++)
+        natsMsg_Destroy(sub->spent[i]);
+    sub->nspent = 0;
+    sub->spent_bytes = 0;
+}
+
 static void on_msg(natsConnection *nc, natsSubscription *ns, natsMsg *nm, void *closure)
 {
     lb_bus_sub *sub = closure;
@@ -315,12 +332,16 @@ static void on_msg(natsConnection *nc, natsSubscription *ns, natsMsg *nm, void *
         .len = (size_t)natsMsg_GetDataLength(nm),
     };
     sub->cb(&msg, sub->arg);
-    natsMsg_Destroy(nm);
+    sub->spent[sub->nspent++] = nm;
+    sub->spent_bytes += msg.len;
+    if (sub->nspent == SPENT_MAX || sub->spent_bytes >= SPENT_BYTES)
+        destroy_spent(sub);
 }
 
 static void on_complete(void *closure)
 {
     lb_bus_sub *sub = closure;
+    destroy_spent(sub); /* the last callback has returned */
     pthread_mutex_lock(&sub->lock);
     sub->done = 1;
     pthread_cond_broadcast(&sub->done_cond);
@@ -369,6 +390,7 @@ void lb_bus_unsubscribe(lb_bus_sub *sub)
         pthread_mutex_unlock(&sub->lock);
     }
     natsSubscription_Destroy(sub->sub);
+    destroy_spent(sub); /* when on_complete did not come within the wait */
     pthread_mutex_destroy(&sub->lock);
     pthread_cond_destroy(&sub->done_cond);
     free(sub);

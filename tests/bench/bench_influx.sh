@@ -8,6 +8,8 @@
 #   curl batches   the same N points as line protocol, pre-built into 5,000-line files and
 #                  posted by one curl per batch, sequentially, uncompressed, timed until the
 #                  last 204.
+# The writer runs with its defaults: LB_INFLUX_GZIP=auto, so no gzip on loopback, as curl;
+# one more writer round with LB_INFLUX_GZIP=on is reported (not checked).
 # Each round writes into a fresh database (the writer is restarted with a new LB_INFLUX_DB);
 # rounds alternate; medians; target ratio >= 0.8.
 # Settings: BENCH_INFLUX_POINTS (200000), BENCH_INFLUX_ROUNDS (3).
@@ -92,10 +94,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
 done
 
+LB_INFLUX_GZIP=on writer_round writer_gzip
+gzip_rate=$RATE
+echo "  gzip'd writer:  $RATE points/s"
 curl_rate=$(median <"$LBT_TMP/curl.rounds")
 writer_rate=$(median <"$LBT_TMP/writer.rounds")
 ratio=$(awk -v a="$writer_rate" -v b="$curl_rate" 'BEGIN {printf "%.2f", b ? a / b : 0}')
-echo "influx_writer: $writer_rate points/s vs curl batches $curl_rate points/s, ratio $ratio (target 0.8; medians of $ROUNDS rounds, $POINTS points)"
+echo "influx_writer: $writer_rate points/s vs curl batches $curl_rate points/s, ratio $ratio (target 0.8; medians of $ROUNDS rounds, $POINTS points); gzip'd $gzip_rate points/s"
 lbt_check "the writer's throughput is at least 0.8 of curl's ($ratio)" \
   awk -v r="$ratio" 'BEGIN {exit !(r >= 0.8)}'
 lbt_done

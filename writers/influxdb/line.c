@@ -85,10 +85,9 @@ void influx_buf_free(influx_buf *b)
 
 /* ---- escaping ---- */
 
-static void esc(influx_buf *b, const char *s, const char *special)
+/* stop: special, '\\' and the white space, what needs a look */
+static void esc(influx_buf *b, const char *s, const char *special, const char *stop)
 {
-    char stop[8]; /* what needs a look: special (at most 3), '\\' and the white space */
-    snprintf(stop, sizeof stop, "%s\\\n\r\t", special);
     for (const char *p = s; *p; p++) {
         size_t run = strcspn(p, stop); /* most names need nothing: copied whole */
         influx_buf_add(b, p, run);
@@ -108,12 +107,12 @@ static void esc(influx_buf *b, const char *s, const char *special)
 
 void influx_esc_measurement(influx_buf *b, const char *s)
 {
-    esc(b, s, ", ");
+    esc(b, s, ", ", ", \\\n\r\t");
 }
 
 void influx_esc_key(influx_buf *b, const char *s)
 {
-    esc(b, s, ",= ");
+    esc(b, s, ",= ", ",= \\\n\r\t");
 }
 
 void influx_esc_string(influx_buf *b, const char *s)
@@ -131,20 +130,24 @@ void influx_esc_string(influx_buf *b, const char *s)
     influx_buf_add(b, "\"", 1);
 }
 
+/* Appends n in decimal (what %lld prints, without its cost: this runs for every point). */
+static void add_int(influx_buf *b, int64_t n)
+{
+    char s[24], *e = s + sizeof s, *p = e;
+    uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (n < 0)
+        *--p = '-';
+    influx_buf_add(b, p, (size_t)(e - p));
+}
+
 void influx_fmt_float(influx_buf *b, double v)
 {
     char s[40];
     if (fabs(v) < 1e15 && v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
-        /* integers, most sensor values: what %.15g prints, without its cost */
-        int64_t n = (int64_t)v;
-        uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
-        char *e = s + sizeof s, *p = e;
-        do
-            *--p = (char)('0' + u % 10);
-        while ((u /= 10) != 0);
-        if (n < 0)
-            *--p = '-';
-        influx_buf_add(b, p, (size_t)(e - p));
+        add_int(b, (int64_t)v); /* integers, most sensor values: as %.15g prints them */
         return;
     }
     snprintf(s, sizeof s, "%.15g", v);
@@ -207,7 +210,9 @@ static void field_bool(point *pt, const char *k, int v)
 
 static void end(point *pt, int64_t ns)
 {
-    influx_buf_addf(pt->b, " %lld\n", (long long)ns);
+    influx_buf_add(pt->b, " ", 1);
+    add_int(pt->b, ns);
+    influx_buf_add(pt->b, "\n", 1);
 }
 
 /* InfluxDB 1.x refuses a point outside [MinNanoTime, MaxNanoTime] = [-2^63 + 2, 2^63 - 2] ns
