@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The InfluxDB writer end to end: `lyrebird run things http influxdb` on a real nats-server.
 #  1. the plugin runs its own influxd (LB_INFLUX_URL unset) on loopback only, creates the
-#     database, and SenML / JSON published over HTTP land as points with every tag and field;
-#     a pack of 3 records with one name and one time gives 3 points;
+#     database, and SenML / JSON published over HTTP land as points with every tag and field,
+#     readable through the reader with each of its filters; a pack of 3 records with one name
+#     and one time gives 3 points;
 #  2. with LB_INFLUX_URL on an influxd the test controls: a stream of 10,000 messages during
 #     which influxd is down for LBT_INFLUX_OUTAGE seconds (30) is stored completely, once
 #     (count and distinct values), through the spill file;
@@ -80,6 +81,29 @@ lbt_eq "JSON is flattened into measurement json" \
   "$(jq -Sc . <<<"{\"a.b\":1.5,\"channel\":\"$C1\",\"ok\":true,\"publisher\":\"$T1\",\"s\":\"x y\"}")" \
   "$(jq -Sc . <<<"$json")"
 lbt_check "metrics: points written" test "$(metric lb_influx_points_written_total)" -ge 8
+# what was published over HTTP, read back through the reader, with its filters
+rd() { lbt_http GET "/reader/channels/$C1/messages?$1" "" -H "Authorization: Thing $K1"; }
+rd "subtopic=room.1"
+lbt_expect "the reader gives the HTTP-published pack back" 200 \
+  '.total == 4 and ([.messages[].name] | sort) == ["dev1:label", "dev1:on", "dev1:raw", "dev1:temp"]
+   and ([.messages[] | select(.name == "dev1:temp")][0] | .value == 21.5 and .sum == 3 and
+   .unit == "Cel" and .protocol == "http" and .subtopic == "room.1" and
+   .publisher == "'"$T1"'" and .time == 1700000000)'
+rd "name=dev1:temp&v=21.5"
+lbt_expect "reader: name and v" 200 '.total == 1 and .messages[0].value == 21.5'
+rd "vs=a,%20b%3D%22c%22"
+lbt_expect "reader: vs" 200 '.total == 1 and .messages[0].string_value == "a, b=\"c\""'
+rd "vb=true"
+lbt_expect "reader: vb" 200 '.total == 1 and .messages[0].name == "dev1:on"'
+rd "vd=aGk"
+lbt_expect "reader: vd" 200 '.total == 1 and .messages[0].name == "dev1:raw"'
+rd "name=same&v=2&comparator=ge"
+lbt_expect "reader: v with a comparator" 200 '.total == 2 and ([.messages[].value] | sort) == [2, 3]'
+rd "publisher=$T1&from=1700000000.5&to=1700000001.5"
+lbt_expect "reader: publisher, from and to" 200 '.total == 1 and .messages[0].name == "dev1:label"'
+rd "offset=1&limit=2"
+lbt_expect "reader: offset and limit over every point of the channel" 200 \
+  '.total == 7 and .offset == 1 and .limit == 2 and (.messages | length) == 2'
 stop_host
 lbt_check "influxd stopped with the host" bash -c "! kill -0 $child 2>/dev/null"
 

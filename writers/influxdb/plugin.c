@@ -2,11 +2,12 @@
  *   - without LB_INFLUX_URL it writes <data>/influxdb/influxdb.conf (meta, data and wal under
  *     <data>/influxdb, HTTP on 127.0.0.1:LB_INFLUX_PORT, the RPC service on
  *     127.0.0.1:LB_INFLUX_RPC_PORT (LB_INFLUX_PORT + 1), reporting, the _internal store and
- *     every other listener off) and runs influxd as a child the host supervises;
+ *     every other listener off, a cold cache written to TSM after 10 s: README.md) and runs
+ *     influxd as a child the host supervises;
  *   - waits for /ping, creates LB_INFLUX_DB (lyrebird) and hands the server to the reader
  *     (reader*.c);
  *   - runs the writer (writer.h) on channels.> in queue group "influxdb", spilling to
- *     <data>/influxdb-writer/spill.dat. */
+ *     <data>/influxdb-writer/spill.dat; LB_INFLUX_GZIP picks whether batches are gzip'd. */
 #define _GNU_SOURCE
 #include "influx.h"
 #include "writer.h"

@@ -109,18 +109,19 @@ static void on_message(const lb_bus_msg *msg, void *arg)
     }
     if (points == 0)
         goto out;
-    size_t chlen = strlen(m->channel);
+    const char *channel = m->channel ? m->channel : "";
+    size_t chlen = strlen(channel);
     chunk *c = malloc(sizeof *c + lines.len + chlen + 1);
     if (!c) {
         h->counter_add(w->m_unreadable, 1);
-        h->log(h, LB_LOG_ERROR, "out of memory, message not stored", "channel=%s", m->channel);
+        h->log(h, LB_LOG_ERROR, "out of memory, message not stored", "channel=%s", channel);
         goto out;
     }
     c->next = NULL;
     c->points = points;
     c->len = lines.len;
     memcpy(c->data, lines.data, lines.len);
-    memcpy(CHUNK_CHANNEL(c), m->channel, chlen + 1);
+    memcpy(CHUNK_CHANNEL(c), channel, chlen + 1);
     pthread_mutex_lock(&w->lock);
     while (w->queued >= w->cfg.queue_points && !w->stop)
         pthread_cond_wait(&w->room, &w->lock);
