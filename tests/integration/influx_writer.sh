@@ -134,6 +134,8 @@ lbt_eq "none twice: $STREAM distinct values" "$STREAM" \
 lbt_check "retries were counted" test "$(metric lb_influx_retries_total)" -gt 0
 lbt_check "the outage was logged" grep -q 'cannot write to InfluxDB, retrying' "$LBT_TMP/host.log"
 lbt_eq "the spill file is empty again" 0 "$(stat -c %s "$LB_DATA_DIR/influxdb-writer/spill.dat")"
+lbt_check "its draining was logged to the end" grep -q 'the spill file is drained" written=' \
+  "$LBT_TMP/host.log"
 
 # ---- 3. a bad point among good ones ----
 post "" application/json '{"kind":1}'

@@ -21,6 +21,7 @@
 #define BACKOFF_MIN 100
 #define BACKOFF_MAX 5000
 #define NOTICE_MAX  (60 * 1024) /* well under NATS's default 1 MB payload limit */
+#define PROGRESS_MS 5000        /* a draining spill file is logged this often */
 
 /* A message's lines in the memory queue, then its channel's id (NUL-terminated). */
 typedef struct chunk {
@@ -57,6 +58,8 @@ struct influx_writer {
     long backoff_ms;
     int64_t retry_at;
     int failing;
+    size_t drained;       /* points written from the spill since it last was empty */
+    int64_t drain_logged; /* when drain_progress last logged */
 
     lb_counter *m_written, *m_batches, *m_retries, *m_spilled, *m_dropped, *m_unreadable;
     lb_gauge *m_queue, *m_spill;
@@ -395,6 +398,25 @@ static int next_batch(influx_writer *w, int force)
     return 1;
 }
 
+/* Logs the spill's draining every PROGRESS_MS, and its end. */
+static void drain_progress(influx_writer *w)
+{
+    size_t left = influx_spill_points(w->spill);
+    int64_t now = now_ms();
+    w->drained += w->batch_points;
+    if (left > 0 && now - w->drain_logged < PROGRESS_MS)
+        return;
+    if (left > 0)
+        w->host->log(w->host, LB_LOG_INFO, "draining the spill file", "written=%zu left=%zu",
+                     w->drained, left);
+    else
+        w->host->log(w->host, LB_LOG_INFO, "the spill file is drained", "written=%zu",
+                     w->drained);
+    w->drain_logged = now;
+    if (left == 0)
+        w->drained = 0;
+}
+
 /* Sends the current batch once. */
 static void deliver(influx_writer *w)
 {
@@ -415,10 +437,12 @@ static void deliver(influx_writer *w)
     w->retry_at = 0;
     w->host->counter_add(w->m_batches, 1);
     announce(w);
-    if (w->batch_from_spill &&
-        influx_spill_consume(w->spill, w->batch_consumed, w->batch_points) != 0)
-        w->host->log(w->host, LB_LOG_ERROR, "cannot update the spill file's head", "path=%s",
-                     w->spill_path);
+    if (w->batch_from_spill) {
+        if (influx_spill_consume(w->spill, w->batch_consumed, w->batch_points) != 0)
+            w->host->log(w->host, LB_LOG_ERROR, "cannot update the spill file's head", "path=%s",
+                         w->spill_path);
+        drain_progress(w);
+    }
     w->have_batch = 0;
 }
 
