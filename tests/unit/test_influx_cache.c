@@ -95,6 +95,15 @@ static void test_page_expires(void **state)
     assert_string_equal(page(c, Q1), "");
     notice(c, "c1\n"); /* new points while it is fetched: nobody gets the old one */
     assert_string_equal(page(c, Q1), "");
+    put(c, "c1", Q1, "small");
+    nanosleep(&(struct timespec){0, 80 * 1000000L}, NULL);
+    assert_string_equal(page(c, Q1), "");
+    char *big = calloc(1, 600 * 1024 + 1); /* the refetched answer is too large to keep */
+    memset(big, 'x', 600 * 1024);
+    put(c, "c1", Q1, big);
+    free(big);
+    assert_string_equal(page(c, Q1), ""); /* and the old one is not served any more */
+    assert_string_equal(page(c, Q1), "");
     influx_cache_free(c);
 
     c = influx_cache_new(0); /* pages off */
@@ -129,32 +138,32 @@ static void test_total_fresh_until_reported(void **state)
     (void)state;
     influx_cache *c = influx_cache_new(60);
     json_int_t total = -1;
-    assert_int_equal(influx_cache_total_get(c, N1, &total), TOTAL_MISS);
-    influx_cache_total_put(c, influx_cache_ticket(c, "c1"), N1, 42, 1);
-    assert_int_equal(influx_cache_total_get(c, N1, &total), TOTAL_FRESH);
+    assert_int_equal(influx_cache_total_get(c, N1, &total), INFLUX_TOTAL_MISS);
+    influx_cache_total_put(c, influx_cache_ticket(c, "c1"), "c1", N1, 42, 1);
+    assert_int_equal(influx_cache_total_get(c, N1, &total), INFLUX_TOTAL_FRESH);
     assert_int_equal(total, 42);
-    influx_cache_total_put(c, influx_cache_ticket(c, "c2"), N2, 5, 1);
-    notice(c, "c1\n"); /* new points: within TOTAL_TTL_SECONDS it is still served as fresh */
-    assert_int_equal(influx_cache_total_get(c, N1, &total), TOTAL_FRESH);
-    nanosleep(&(struct timespec){(time_t)TOTAL_TTL_SECONDS, 100 * 1000000L}, NULL);
+    influx_cache_total_put(c, influx_cache_ticket(c, "c2"), "c2", N2, 5, 1);
+    notice(c, "c1\n"); /* new points: within INFLUX_TOTAL_TTL_SECONDS it is still served as fresh */
+    assert_int_equal(influx_cache_total_get(c, N1, &total), INFLUX_TOTAL_FRESH);
+    nanosleep(&(struct timespec){(time_t)INFLUX_TOTAL_TTL_SECONDS, 100 * 1000000L}, NULL);
     /* past the TTL: c1's is counted again by one request, served to the others meanwhile;
      * c2's had no report and is still fresh */
-    assert_int_equal(influx_cache_total_get(c, N1, &total), TOTAL_REFRESH);
+    assert_int_equal(influx_cache_total_get(c, N1, &total), INFLUX_TOTAL_REFRESH);
     assert_int_equal(total, 42);
-    assert_int_equal(influx_cache_total_get(c, N1, &total), TOTAL_STALE);
-    assert_int_equal(influx_cache_total_get(c, N2, &total), TOTAL_FRESH);
+    assert_int_equal(influx_cache_total_get(c, N1, &total), INFLUX_TOTAL_STALE);
+    assert_int_equal(influx_cache_total_get(c, N2, &total), INFLUX_TOTAL_FRESH);
     assert_int_equal(total, 5);
-    influx_cache_total_put(c, influx_cache_ticket(c, "c1"), N1, 43, 1);
-    assert_int_equal(influx_cache_total_get(c, N1, &total), TOTAL_FRESH);
+    influx_cache_total_put(c, influx_cache_ticket(c, "c1"), "c1", N1, 43, 1);
+    assert_int_equal(influx_cache_total_get(c, N1, &total), INFLUX_TOTAL_FRESH);
     assert_int_equal(total, 43);
     influx_cache_free(c);
 
-    c = influx_cache_new(0); /* no page cache: totals live TOTAL_TTL_SECONDS only */
-    influx_cache_total_put(c, influx_cache_ticket(c, "c1"), N1, 7, 1);
-    assert_int_equal(influx_cache_total_get(c, N1, &total), TOTAL_FRESH);
+    c = influx_cache_new(0); /* no page cache: totals live INFLUX_TOTAL_TTL_SECONDS only */
+    influx_cache_total_put(c, influx_cache_ticket(c, "c1"), "c1", N1, 7, 1);
+    assert_int_equal(influx_cache_total_get(c, N1, &total), INFLUX_TOTAL_FRESH);
     assert_int_equal(total, 7);
-    influx_cache_total_put(c, NULL, N1, 0, 0); /* a failed count keeps the old one */
-    assert_int_equal(influx_cache_total_get(c, N1, &total), TOTAL_FRESH);
+    influx_cache_total_put(c, NULL, "c1", N1, 0, 0); /* a failed count keeps the old one */
+    assert_int_equal(influx_cache_total_get(c, N1, &total), INFLUX_TOTAL_FRESH);
     assert_int_equal(total, 7);
     influx_cache_free(c);
 }

@@ -716,6 +716,23 @@ static void notices_name_the_channels(void **state)
     assert_string_equal(fake.notices, "c-a\nc-b\n|"); /* one batch: its channels, sorted, once */
 }
 
+/* A channel id no notice line can carry (anyone may publish an envelope) makes the notice
+ * say "any channel", once. */
+static void notice_for_a_huge_channel_id_says_any(void **state)
+{
+    fixture *f = *state;
+    char channel[70 * 1024];
+    memset(channel, 'x', sizeof channel - 1);
+    channel[sizeof channel - 1] = '\0';
+    start(f, rule_ok, 0, AT_STOP);
+    deliver_on(channel, "[{\"n\":\"x\",\"v\":1}]");
+    deliver_on("c-a", "[{\"n\":\"x\",\"v\":2}]");
+    influx_writer_stop(f->w);
+    assert_int_equal(stored(&f->server, "\n"), 2);
+    assert_string_equal(fake.notices, "|");
+    assert_int_equal(fake.nnotices, 1);
+}
+
 static void partial_write_counts_the_dropped_and_is_not_retried(void **state)
 {
     fixture *f = *state;
@@ -849,6 +866,7 @@ int main(void)
         TEST(bad_line_is_bisected_out_and_dropped_alone),
         TEST(bisection_cuts_between_points_not_inside_strings),
         TEST(notices_name_the_channels),
+        TEST(notice_for_a_huge_channel_id_says_any),
         TEST(partial_write_counts_the_dropped_and_is_not_retried),
         TEST(server_errors_retry_the_same_batch),
         TEST(missing_database_is_created_then_written),

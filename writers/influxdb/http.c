@@ -188,8 +188,9 @@ static int statement_result(const char *body, char *err, size_t errlen)
     json_t *result;
     json_array_foreach(json_object_get(root, "results"), i, result)
     {
-        if (!why)
-            why = json_string_value(json_object_get(result, "error"));
+        if (why)
+            break;
+        why = json_string_value(json_object_get(result, "error"));
     }
     int rc = 0;
     if (why) {

@@ -61,7 +61,7 @@ struct influx_reader {
     lb_histogram *query_seconds;
     pthread_mutex_t flights_lock; /* guards flights */
     pthread_cond_t flights_done;
-    flight *flights;             /* queries in flight (fetch_shared) */
+    flight *flights; /* queries in flight (fetch_shared) */
     influx_cache *cache;
     lb_bus_sub *written; /* INFLUX_WRITTEN */
     lb_counter *page_hits, *page_misses;
@@ -312,12 +312,11 @@ static void flight_release(flight *f)
 
 /* fetch(), but a request that asks exactly what is already in flight waits for that answer
  * instead of sending its own (so the answer may predate the request by at most one query's
- * time). Returns the body as fetch() does, a copy for each caller. With page (the channel
- * the statement is about; else NULL), the request that sent the query gets the cache ticket
- * it took before (*ticket; NULL for the others, whose answer may predate their own start). */
-static char *fetch_shared(influx_reader *r, const char *q, const char *page,
-                          influx_ticket **ticket, long *code, int *status, char *err,
-                          size_t errlen)
+ * time). Returns the body as fetch() does, a copy for each caller. With ticket (and the
+ * channel the statement is about), the request that sent the query gets the cache ticket it
+ * took before sending (*ticket; NULL for the others, whose answer may predate their start). */
+static char *fetch_shared(influx_reader *r, const char *q, const char *channel,
+                          influx_ticket **ticket, long *code, int *status, char *err, size_t errlen)
 {
     char *body = NULL;
     if (ticket)
@@ -335,8 +334,8 @@ static char *fetch_shared(influx_reader *r, const char *q, const char *page,
         f->next = r->flights;
         r->flights = f;
         pthread_mutex_unlock(&r->flights_lock);
-        if (page && ticket)
-            *ticket = influx_cache_ticket(r->cache, page);
+        if (ticket)
+            *ticket = influx_cache_ticket(r->cache, channel);
         f->body = fetch(r, q, &f->code, &f->status, f->err, sizeof f->err);
         pthread_mutex_lock(&r->flights_lock);
         for (flight **pp = &r->flights; *pp; pp = &(*pp)->next)
@@ -365,12 +364,12 @@ static char *fetch_shared(influx_reader *r, const char *q, const char *page,
 }
 
 /* Runs q and returns InfluxDB's "results" array (caller decrefs), or NULL with *status (502,
- * 503, 500) and err set. page and ticket as fetch_shared (*ticket is NULL on failure). */
-static json_t *run_query(influx_reader *r, const char *q, const char *page,
+ * 503, 500) and err set. channel and ticket as fetch_shared (*ticket is NULL on failure). */
+static json_t *run_query(influx_reader *r, const char *q, const char *channel,
                          influx_ticket **ticket, int *status, char *err, size_t errlen)
 {
     long code = 0;
-    char *body = fetch_shared(r, q, page, ticket, &code, status, err, errlen);
+    char *body = fetch_shared(r, q, channel, ticket, &code, status, err, errlen);
     json_t *root = NULL, *results = NULL;
     if (code == 0)
         goto out;
@@ -480,12 +479,13 @@ static char *split_statements(char *text)
     return text + strlen(text);
 }
 
-/* The count statement run on its own thread, beside the page. */
+/* The count statement run on its own thread, beside the page (or detached, a refresh). */
 typedef struct count_job {
     influx_reader *r;
-    influx_ticket *ticket; /* taken before counting */
-    char *text;
-    json_t *results; /* NULL on failure, with status and err */
+    char *text;            /* the count statement */
+    char *channel;         /* what it counts (both owned by a refresh, else the request's) */
+    influx_ticket *ticket; /* from fetch_shared when this job sent the query, else NULL */
+    json_t *results;       /* NULL on failure, with status and err */
     int status;
     char err[LB_ERRLEN];
 } count_job;
@@ -493,7 +493,8 @@ typedef struct count_job {
 static void *count_run(void *arg)
 {
     count_job *j = arg;
-    j->results = run_query(j->r, j->text, NULL, NULL, &j->status, j->err, sizeof j->err);
+    j->results =
+        run_query(j->r, j->text, j->channel, &j->ticket, &j->status, j->err, sizeof j->err);
     return NULL;
 }
 
@@ -503,10 +504,11 @@ static void *count_refresh(void *arg)
     count_job *j = arg;
     influx_reader *r = j->r;
     count_run(j);
-    influx_cache_total_put(r->cache, j->ticket, j->text,
+    influx_cache_total_put(r->cache, j->ticket, j->channel, j->text,
                            j->results ? total_of(series_of(j->results, 0)) : 0, j->results != NULL);
     json_decref(j->results);
     free(j->text);
+    free(j->channel);
     free(j);
     pthread_mutex_lock(&r->refreshers_lock);
     if (--r->refreshers == 0)
@@ -522,9 +524,8 @@ static void refresh_total(influx_reader *r, const char *channel, const char *cou
     pthread_t th;
     pthread_attr_t attr;
     int started = 0;
-    if (j && (j->text = strdup(count)) != NULL) {
+    if (j && (j->text = strdup(count)) != NULL && (j->channel = strdup(channel)) != NULL) {
         j->r = r;
-        j->ticket = influx_cache_ticket(r->cache, channel);
         pthread_mutex_lock(&r->refreshers_lock);
         r->refreshers++;
         pthread_mutex_unlock(&r->refreshers_lock);
@@ -540,11 +541,11 @@ static void refresh_total(influx_reader *r, const char *channel, const char *cou
     }
     if (!started) {
         if (j) {
-            influx_cache_drop(r->cache, j->ticket);
             free(j->text);
+            free(j->channel);
         }
         free(j);
-        influx_cache_total_put(r->cache, NULL, count, 0, 0);
+        influx_cache_total_put(r->cache, NULL, channel, count, 0, 0);
     }
 }
 
@@ -606,12 +607,11 @@ static int get_messages(const lb_http_req *req, lb_http_resp *resp, void *arg)
     char *count = split_statements(q.text);
     json_int_t total = 0;
     int state = influx_cache_total_get(r->cache, count, &total), threaded = 0;
-    count_job job = {r, NULL, count, NULL, 500, ""};
+    count_job job = {.r = r, .text = count, .channel = (char *)channel, .status = 500};
     pthread_t th;
-    if (state == TOTAL_REFRESH)
+    if (state == INFLUX_TOTAL_REFRESH)
         refresh_total(r, channel, count); /* this answer carries the stale total */
-    if (state == TOTAL_MISS) {
-        job.ticket = influx_cache_ticket(r->cache, channel);
+    if (state == INFLUX_TOTAL_MISS) {
         threaded = pthread_create(&th, NULL, count_run, &job) == 0;
         if (!threaded)
             count_run(&job);
@@ -622,10 +622,10 @@ static int get_messages(const lb_http_req *req, lb_http_resp *resp, void *arg)
         msgs = fetch_page(r, channel, q.text, &status, err, sizeof err);
     if (threaded)
         pthread_join(th, NULL);
-    if (state == TOTAL_MISS) {
+    if (state == INFLUX_TOTAL_MISS) {
         if (job.results)
             total = total_of(series_of(job.results, 0));
-        influx_cache_total_put(r->cache, job.ticket, count, total, job.results != NULL);
+        influx_cache_total_put(r->cache, job.ticket, channel, count, total, job.results != NULL);
         if (!job.results && msgs) {
             free(msgs);
             msgs = NULL;

@@ -11,7 +11,8 @@
 #define PAGES_MAX     128
 #define PAGE_BODY_MAX (512 * 1024) /* larger answers are fetched each time */
 #define TOTALS_MAX    64
-#define REFETCH_GRACE 10.0 /* a page past its age is served this long while one request refetches */
+#define REFETCH_GRACE 10.0 /* a page past its age is served this long while one request refetches  \
+                            */
 
 typedef struct page_entry {
     char *q; /* the page statement, malloc'd; NULL when the slot is free */
@@ -107,16 +108,16 @@ void influx_cache_written(influx_cache *c, const char *data, size_t len)
     const char **names = malloc((len / 2 + 1) * sizeof *names); /* a name and its '\n' */
     size_t n = 0;
     if (text && names) {
-        memcpy(text, data, len);
+        if (len)
+            memcpy(text, data, len);
         text[len] = '\0';
-        for (char *p = text, *nl; *p; p = nl + 1) {
-            nl = strchr(p, '\n');
-            if (!nl)
-                nl = p + strlen(p) - 1;
-            else
-                *nl = '\0';
-            if (*p)
+        for (char *p = text; *p;) {
+            size_t k = strcspn(p, "\n");
+            int last = p[k] == '\0';
+            p[k] = '\0';
+            if (k > 0)
                 names[n++] = p;
+            p += last ? k : k + 1;
         }
         qsort(names, n, sizeof *names, by_name); /* the writer sorts; others may not */
     } else {
@@ -202,17 +203,21 @@ void influx_cache_page_put(influx_cache *c, influx_ticket *t, const char *q, con
         return;
     pthread_mutex_lock(&c->lock);
     unlink_ticket(c, t);
+    int keep = !t->tainted && c->page_seconds > 0 && strlen(body) <= PAGE_BODY_MAX;
     page_entry *slot = NULL;
-    if (!t->tainted && c->page_seconds > 0 && strlen(body) <= PAGE_BODY_MAX)
-        for (size_t i = 0; i < PAGES_MAX; i++) {
-            page_entry *e = &c->pages[i];
-            if (e->q && strcmp(e->q, q) == 0) {
-                slot = e;
-                break;
-            }
-            if (!slot || (slot->q && (!e->q || e->at < slot->at)))
-                slot = e; /* a free slot, else the oldest */
+    for (size_t i = 0; i < PAGES_MAX; i++) {
+        page_entry *e = &c->pages[i];
+        if (e->q && strcmp(e->q, q) == 0) {
+            slot = e;
+            break;
         }
+        if (keep && (!slot || (slot->q && (!e->q || e->at < slot->at))))
+            slot = e; /* a free slot, else the oldest */
+    }
+    if (slot && !keep) {
+        page_clear(slot); /* an older answer of q must not outlive this one */
+        slot = NULL;
+    }
     if (slot) {
         page_clear(slot);
         slot->q = strdup(q);
@@ -231,25 +236,25 @@ void influx_cache_page_put(influx_cache *c, influx_ticket *t, const char *q, con
 int influx_cache_total_get(influx_cache *c, const char *count, json_int_t *total)
 {
     double now = now_seconds();
-    int state = TOTAL_MISS;
+    int state = INFLUX_TOTAL_MISS;
     pthread_mutex_lock(&c->lock);
     for (size_t i = 0; i < TOTALS_MAX; i++) {
         total_entry *e = &c->totals[i];
         if (!e->count || strcmp(e->count, count) != 0)
             continue;
         double age = now - e->at;
-        if (age >= TOTAL_STALE_SECONDS) {
+        if (age >= INFLUX_TOTAL_STALE_SECONDS) {
             e->refreshing = 1; /* too old to serve: counted in the request */
             break;
         }
         *total = e->total;
-        if (age < TOTAL_TTL_SECONDS || (!e->dirty && age < TOTAL_QUIET_SECONDS)) {
-            state = TOTAL_FRESH;
+        if (age < INFLUX_TOTAL_TTL_SECONDS || (!e->dirty && age < INFLUX_TOTAL_QUIET_SECONDS)) {
+            state = INFLUX_TOTAL_FRESH;
         } else if (e->refreshing) {
-            state = TOTAL_STALE;
+            state = INFLUX_TOTAL_STALE;
         } else {
             e->refreshing = 1;
-            state = TOTAL_REFRESH;
+            state = INFLUX_TOTAL_REFRESH;
         }
         break;
     }
@@ -257,8 +262,8 @@ int influx_cache_total_get(influx_cache *c, const char *count, json_int_t *total
     return state;
 }
 
-void influx_cache_total_put(influx_cache *c, influx_ticket *t, const char *count,
-                            json_int_t total, int ok)
+void influx_cache_total_put(influx_cache *c, influx_ticket *t, const char *channel,
+                            const char *count, json_int_t total, int ok)
 {
     total_entry *slot = NULL, *victim = NULL;
     pthread_mutex_lock(&c->lock);
@@ -278,16 +283,16 @@ void influx_cache_total_put(influx_cache *c, influx_ticket *t, const char *count
         }
     }
     if (!slot && ok && victim) {
-        char *copy = strdup(count), *channel = strdup(t ? t->channel : "");
-        if (copy && channel) {
+        char *copy = strdup(count), *ch = strdup(channel);
+        if (copy && ch) {
             free(victim->count);
             free(victim->channel);
             victim->count = copy;
-            victim->channel = channel;
+            victim->channel = ch;
             slot = victim;
         } else {
             free(copy);
-            free(channel);
+            free(ch);
         }
     }
     if (slot) {

@@ -5,10 +5,10 @@
  *           its channel (INFLUX_WRITTEN, writer.h) or page_seconds passed (the backstop for
  *           points written by anyone else); past that age one request fetches it again while
  *           the others are still served the old one (as for totals);
- *   totals  a count statement's answer: fresh for TOTAL_TTL_SECONDS, or up to
- *           TOTAL_QUIET_SECONDS when no new points were reported for its channel since it was
- *           counted; after that served while one request counts it again (counting a channel
- *           of a million points costs InfluxDB a few hundred ms).
+ *   totals  a count statement's answer: fresh for INFLUX_TOTAL_TTL_SECONDS, or up to
+ *           INFLUX_TOTAL_QUIET_SECONDS when no new points were reported for its channel
+ *           since it was counted; after that served while one request counts it again
+ *           (counting a channel of a million points costs InfluxDB a few hundred ms).
  *
  * An answer that was being fetched while new points were reported for its channel is not
  * cached (a ticket, taken before the query, remembers the reports): so a cached answer is
@@ -19,9 +19,11 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#define TOTAL_TTL_SECONDS   5.0  /* a total is fresh this long whatever was reported */
-#define TOTAL_QUIET_SECONDS 60.0 /* ... while no new points were reported for its channel */
-#define TOTAL_STALE_SECONDS 120.0 /* served while another request counts it again, at most */
+/* A total is fresh for TTL whatever was reported, for QUIET while no new points were
+ * reported for its channel, and served while another request counts it again up to STALE. */
+#define INFLUX_TOTAL_TTL_SECONDS   5.0
+#define INFLUX_TOTAL_QUIET_SECONDS 60.0
+#define INFLUX_TOTAL_STALE_SECONDS 120.0
 
 typedef struct influx_cache influx_cache;
 typedef struct influx_ticket influx_ticket;
@@ -47,16 +49,17 @@ char *influx_cache_page_get(influx_cache *c, const char *q);
 void influx_cache_page_put(influx_cache *c, influx_ticket *t, const char *q, const char *body);
 
 /* What the cache holds for a count statement. */
-enum { TOTAL_FRESH, TOTAL_STALE, TOTAL_REFRESH, TOTAL_MISS };
+enum { INFLUX_TOTAL_FRESH, INFLUX_TOTAL_STALE, INFLUX_TOTAL_REFRESH, INFLUX_TOTAL_MISS };
 
-/* The cached total of count: TOTAL_FRESH (*total set, fresh); TOTAL_STALE (*total set, old,
- * another request counting it again); TOTAL_REFRESH (*total set, old: the caller serves it
- * and must count again, then call influx_cache_total_put); TOTAL_MISS (nothing usable: the
- * caller counts, then calls influx_cache_total_put). */
+/* The cached total of count: INFLUX_TOTAL_FRESH (*total set, fresh); INFLUX_TOTAL_STALE (*total
+ * set, old, another request counting it again); INFLUX_TOTAL_REFRESH (*total set, old: the caller
+ * serves it and must count again, then call influx_cache_total_put); INFLUX_TOTAL_MISS (nothing
+ * usable: the caller counts, then calls influx_cache_total_put). */
 int influx_cache_total_get(influx_cache *c, const char *count, json_int_t *total);
-/* Stores a counted total (ok) or gives the count up (!ok), for count about t's channel;
- * frees t (NULL: stored as needing a count again). */
-void influx_cache_total_put(influx_cache *c, influx_ticket *t, const char *count,
-                            json_int_t total, int ok);
+/* Stores a counted total (ok) or gives the count up (!ok), for count about channel; frees
+ * t, the ticket taken before counting (NULL: none, the total is stored as needing a count
+ * again after INFLUX_TOTAL_TTL_SECONDS). */
+void influx_cache_total_put(influx_cache *c, influx_ticket *t, const char *channel,
+                            const char *count, json_int_t total, int ok);
 
 #endif

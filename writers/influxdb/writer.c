@@ -21,6 +21,7 @@
 #define BACKOFF_MIN 100
 #define BACKOFF_MAX 5000
 #define NOTICE_MAX  (60 * 1024) /* well under NATS's default 1 MB payload limit */
+#define CHANNEL_MAX 256         /* a longer channel id makes a notice say "any channel" */
 #define PROGRESS_MS 5000        /* a draining spill file is logged this often */
 
 /* A message's lines in the memory queue, then its channel's id (NUL-terminated). */
@@ -48,6 +49,7 @@ struct influx_writer {
     size_t queued;     /* points in memory */
     int64_t oldest_ms; /* when the oldest queued chunk came */
     int stop, running;
+    int closing; /* unsubscribing: the bus callback no longer waits for room */
     pthread_t thread;
 
     /* the writer thread's */
@@ -126,7 +128,7 @@ static void on_message(const lb_bus_msg *msg, void *arg)
     memcpy(c->data, lines.data, lines.len);
     memcpy(CHUNK_CHANNEL(c), channel, chlen + 1);
     pthread_mutex_lock(&w->lock);
-    while (w->queued >= w->cfg.queue_points && !w->stop)
+    while (w->queued >= w->cfg.queue_points && !w->closing)
         pthread_cond_wait(&w->room, &w->lock);
     if (!w->tail) {
         w->head = c;
@@ -137,9 +139,10 @@ static void on_message(const lb_bus_msg *msg, void *arg)
     w->tail = c;
     size_t before = w->queued, half = w->cfg.queue_points / 2;
     w->queued += points;
-    /* the writer thread waits only while less than a batch is queued: wake it when a batch
-     * (or half the memory) fills up, once, not for every message after */
-    if ((before < w->cfg.batch_points && w->queued >= w->cfg.batch_points) ||
+    /* the writer thread waits only while less than a batch is queued: wake it when the first
+     * point comes (its flush deadline starts), when a batch or half the memory fills up;
+     * once, not for every message after */
+    if (before == 0 || (before < w->cfg.batch_points && w->queued >= w->cfg.batch_points) ||
         (before < half && w->queued >= half))
         pthread_cond_signal(&w->wake);
     pthread_mutex_unlock(&w->lock);
@@ -319,13 +322,18 @@ static int by_name(const void *a, const void *b)
 }
 
 /* Sets w->written to the distinct channels of the chunks in list, sorted; or empty (meaning
- * "any channel") when out of memory. */
+ * "any channel") when out of memory or a channel id is not one a line can carry (the
+ * envelope comes from anyone on the bus). */
 static void note_channels(influx_writer *w, chunk *list)
 {
     size_t n = 0, k = 0;
     influx_buf_reset(&w->written);
-    for (chunk *c = list; c; c = c->next)
+    for (chunk *c = list; c; c = c->next) {
+        const char *ch = CHUNK_CHANNEL(c);
+        if (strlen(ch) > CHANNEL_MAX || strchr(ch, '\n'))
+            return;
         n++;
+    }
     const char **names = malloc(n * sizeof *names);
     if (!names)
         return;
@@ -343,7 +351,7 @@ static void note_channels(influx_writer *w, chunk *list)
 }
 
 /* Tells the readers which channels have new points (INFLUX_WRITTEN in writer.h), in
- * messages of at most NOTICE_MAX bytes cut at line ends. */
+ * messages of at most NOTICE_MAX bytes cut at line ends (a line is at most CHANNEL_MAX + 1). */
 static void announce(influx_writer *w)
 {
     const char *p = w->batch_from_spill || !w->written.data ? "" : w->written.data;
@@ -354,6 +362,10 @@ static void announce(influx_writer *w)
             n = NOTICE_MAX;
             while (n > 0 && p[n - 1] != '\n')
                 n--;
+            if (n == 0) { /* cannot happen with CHANNEL_MAX; never loop on it */
+                w->host->publish(w->host, INFLUX_WRITTEN, "", 0);
+                return;
+            }
         }
         if (w->host->publish(w->host, INFLUX_WRITTEN, p, n) != 0)
             return; /* the readers' caches still expire by age */
@@ -410,8 +422,7 @@ static void drain_progress(influx_writer *w)
         w->host->log(w->host, LB_LOG_INFO, "draining the spill file", "written=%zu left=%zu",
                      w->drained, left);
     else
-        w->host->log(w->host, LB_LOG_INFO, "the spill file is drained", "written=%zu",
-                     w->drained);
+        w->host->log(w->host, LB_LOG_INFO, "the spill file is drained", "written=%zu", w->drained);
     w->drain_logged = now;
     if (left == 0)
         w->drained = 0;
@@ -556,6 +567,7 @@ int influx_writer_start(influx_writer *w)
 {
     const lb_host *h = w->host;
     w->stop = 0;
+    w->closing = 0;
     if (pthread_create(&w->thread, NULL, run, w) != 0) {
         h->log(h, LB_LOG_ERROR, "cannot start the writer thread", NULL);
         return LB_ENOMEM;
@@ -573,6 +585,12 @@ int influx_writer_start(influx_writer *w)
 
 void influx_writer_stop(influx_writer *w)
 {
+    /* a callback waiting for room would hold the unsubscription up (InfluxDB may be hanging):
+     * what comes now is queued over the bound and sent or spilled below */
+    pthread_mutex_lock(&w->lock);
+    w->closing = 1;
+    pthread_cond_broadcast(&w->room);
+    pthread_mutex_unlock(&w->lock);
     if (w->sub) {
         w->host->unsubscribe(w->host, w->sub);
         w->sub = NULL;

@@ -22,7 +22,9 @@
  * After InfluxDB acknowledged a batch the writer publishes INFLUX_WRITTEN: the ids of the
  * channels that have new points, one per line (sorted; several messages when long); an empty
  * message means "any channel" (a batch from the spill, whose channels are not kept). Readers
- * drop what they cached of those channels (reader_cache.h).
+ * drop what they cached of those channels (reader_cache.h). A batch is announced once all of
+ * it is through: while the second half of a bisected batch is retried, the first half is
+ * stored but not announced yet (the readers' caches are bounded by age meanwhile).
  * Thread-safety: new/start/stop/free from the plugin's hooks (host main thread). */
 #ifndef LB_INFLUX_WRITER_H
 #define LB_INFLUX_WRITER_H
