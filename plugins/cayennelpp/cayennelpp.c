@@ -211,7 +211,9 @@ static size_t utf8_whole(const char *s, size_t len)
 }
 
 /* Appends a formatted sentence to arr, cut to LB_ERRLEN bytes at a character boundary (a
- * long key from the user must not leave half a UTF-8 sequence). 0 or -1 (out of memory). */
+ * long key from the user must not leave half a UTF-8 sequence). A sentence that quotes
+ * invalid UTF-8 (jansson's parse errors quote the input near the fault) has its non-ASCII
+ * bytes shown as '?'. 0 or -1 (out of memory). */
 static int add_message(json_t *arr, const char *fmt, ...)
 {
     char msg[LB_ERRLEN];
@@ -219,7 +221,15 @@ static int add_message(json_t *arr, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return json_array_append_new(arr, json_stringn(msg, utf8_whole(msg, strlen(msg))));
+    size_t n = utf8_whole(msg, strlen(msg));
+    json_t *text = json_stringn(msg, n);
+    if (!text) {
+        for (size_t k = 0; k < n; k++)
+            if ((unsigned char)msg[k] >= 0x80)
+                msg[k] = '?';
+        text = json_stringn(msg, n);
+    }
+    return json_array_append_new(arr, text);
 }
 
 /* Reads one big-endian field of t at p (width bytes, which the caller has checked). */
