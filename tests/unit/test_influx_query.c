@@ -361,6 +361,10 @@ static void test_series_bad(void **state)
     const char *over[] = {"name", "t", "every", "1s", "from", "0", "to", "10001", NULL};
     assert_int_equal(series(over, &q), LB_EINVAL);
     assert_non_null(strstr(err, "\"every\""));
+    /* the widest range there is (its span overflows int64 ns; found by the fuzzer) */
+    const char *widest[] = {"name", "t", "every", "1d", "from", "-9.2e9", "to", "9.2e9", NULL};
+    assert_int_equal(series(widest, &q), LB_EINVAL);
+    assert_non_null(strstr(err, "\"every\""));
 }
 
 int main(void)

@@ -454,7 +454,8 @@ int influx_query_series(const char *channel, influx_param_fn get, void *arg, dou
     }
     if ((rc = range(&w, get, arg, &from, &to, 1, err, errlen)) != 0)
         goto out;
-    if ((double)(to - from) / 1e9 / (double)step > INFLUX_SERIES_MAX_BUCKETS) {
+    /* in doubles: to - from can exceed int64 (both may be up to MAX_SECONDS either side) */
+    if (((double)to - (double)from) / 1e9 / (double)step > INFLUX_SERIES_MAX_BUCKETS) {
         rc = bad(err, errlen, "every", "gives more than 10000 buckets in the range");
         goto out;
     }
