@@ -19,6 +19,7 @@
  * also runs yajl; this file keeps only the depth limit, which every value passes through. */
 #include "lyrebird/senml.h"
 #include "lyrebird/error.h"
+#include "lyrebird/jsontok.h"
 #include "senml_internal.h"
 
 #include <math.h>
@@ -376,7 +377,7 @@ static int on_number(void *ctx, const char *s, size_t len)
 {
     struct parser *p = ctx;
     double d;
-    if (!to_double(s, len, &d))
+    if (!lb_jsontok_to_double(s, len, &d))
         return senml_out_of_memory(p);
     if (isinf(d))
         return senml_overflow_error(p, s, len);
@@ -562,7 +563,7 @@ int lb_senml_parse(const char *json, size_t len, double now, lb_senml_pack **out
     *out = NULL;
     if (!json && len > 0)
         return senml_fail(err, errlen, LB_EINVAL, "no input");
-    if (senml_is_blank(json, len))
+    if (lb_jsontok_blank(json, len))
         return senml_fail(err, errlen, LB_EINVAL, "invalid JSON: the input is empty");
 
     senml_run_yajl(&p, len, &callbacks);

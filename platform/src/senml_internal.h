@@ -4,7 +4,6 @@
 #ifndef LB_SENML_INTERNAL_H
 #define LB_SENML_INTERNAL_H
 
-#include <float.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -101,14 +100,9 @@ int senml_key_error(struct parser *p, const char *what);
 /* Adds key s[0..len) of the innermost open object to the key set: 1 if new, 0 if a duplicate,
  * -1 when out of memory. */
 int senml_key_add(struct parser *p, const unsigned char *s, size_t len);
-/* Converts number text s[0..len) (JSON's grammar) as jansson did, with strtod; to_double()
- * below tries a fast path first. 0 when out of memory. */
-int senml_strtod(const char *s, size_t len, double *out);
 /* Stops the parse with jansson's error for number s[0..len), which is beyond a double.
  * Returns 0. */
 int senml_overflow_error(struct parser *p, const char *s, size_t len) __attribute__((cold));
-/* Whether json[0..len) is only JSON whitespace (or nothing). */
-int senml_is_blank(const char *json, size_t len);
 /* Runs yajl with callbacks (their context p) over p->json[0..len), holding it to jansson's
  * rules; p->rc then holds the first error, if any. */
 void senml_run_yajl(struct parser *p, size_t len, const yajl_callbacks *callbacks);
@@ -139,52 +133,6 @@ static inline int keep(struct parser *p, const void *s, size_t len, struct span 
     memcpy(copy, s, len);
     *out = (struct span){(size_t)(copy - p->arena.data), len};
     return 0;
-}
-
-/* Clinger's fast path, for the short numbers of most packs: when the digits make an integer m
- * below 2^53 and the decimal exponent e is within 22, m and 10^|e| are exact doubles, and one
- * multiplication or division rounds m * 10^e correctly, as strtod does. 0 if it does not apply.
- * s[0..len) follows JSON's number grammar. */
-static inline int exact_double(const char *s, size_t len, double *out)
-{
-    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    uint64_t m = 0;
-    long e = 0, x = 0, sign = 1;
-    size_t i = s[0] == '-';
-    for (int frac = 0; i < len && (s[i] == '.' || (s[i] >= '0' && s[i] <= '9')); i++) {
-        if (s[i] == '.' && (frac = 1))
-            continue;
-        if ((m = m * 10 + (uint64_t)(s[i] - '0')) >= (uint64_t)1 << 53)
-            return 0;
-        e -= frac;
-    }
-    if (i < len && (s[i++] | 0x20) == 'e') {
-        if (s[i] == '+' || s[i] == '-')
-            sign = s[i++] == '-' ? -1 : 1;
-        for (; i < len && x < 1000; i++)
-            x = x * 10 + (s[i] - '0');
-        if (i < len)
-            return 0;
-        e += sign * x;
-    }
-    if (e < -22 || e > 22)
-        return 0;
-    *out = e < 0 ? (double)m / pow10[-e] : (double)m * pow10[e];
-    *out = s[0] == '-' ? -*out : *out;
-    return 1;
-}
-
-/* Converts number text s[0..len) (JSON's grammar) as jansson did. Short numbers take the fast
- * path (not where x87 registers would round twice), the rest senml_strtod(). Here, not in
- * senml_json.c, so that it inlines into the number callback, which every number passes.
- * 0 when out of memory. */
-static inline int to_double(const char *s, size_t len, double *out)
-{
-    if (FLT_EVAL_METHOD == 0 && exact_double(s, len, out))
-        return 1;
-    return senml_strtod(s, len, out);
 }
 
 #endif

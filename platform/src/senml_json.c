@@ -7,8 +7,9 @@
  * added here: no duplicate key in any object, no number beyond a double, no \u0000, strict
  * UTF-8, surrogate escapes in pairs, and only space, tab, LF and CR as whitespace (jansson's
  * depth limit, 2048 levels, is checked by senml.c's begin_value, which every value passes).
- * Numbers convert as jansson converted them (senml_internal.h keeps the fast path for short
- * ones, to_double(), where it inlines into the number callback). JSON errors read "invalid JSON
+ * Numbers convert as jansson converted them (lb_jsontok_to_double, whose fast path for short
+ * ones inlines into the number callback). The checks themselves are in jsontok.c, shared with
+ * the LoRa adapter's Semtech parser. JSON errors read "invalid JSON
  * at line L column C: ...", with jansson's line and column (the column counts characters); the
  * words after it are yajl's for yajl's errors.
  *
@@ -16,8 +17,8 @@
  * byte above 0x7F (p->plain), senml.c skips senml_check_string() altogether. */
 #include "senml_internal.h"
 #include "lyrebird/error.h"
+#include "lyrebird/jsontok.h"
 
-#include <locale.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,8 +26,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-#define NEAR_MAX     20 /* as jansson, a JSON error quotes its token if this short */
-#define NUMBER_STACK 64 /* numbers shorter than this are copied on the stack */
+#define NEAR_MAX 20 /* as jansson, a JSON error quotes its token if this short */
 
 /* Stops the parse with a JSON error after json[0..at): "invalid JSON at line L column C: what
  * near 'token'", the token quoted only if short. Returns 0, which cancels yajl. */
@@ -57,85 +57,30 @@ int senml_json_error(struct parser *p, size_t at, const char *tok, size_t toklen
  * length. It ends where yajl is, and starts at the first quote before that not escaped. */
 size_t senml_raw_string(const struct parser *p, const char **start)
 {
-    size_t end = here(p), i = end - 1;
-    while (i > 0) {
-        if (p->json[--i] != '"')
-            continue;
-        size_t slashes = 0;
-        while (slashes < i && p->json[i - 1 - slashes] == '\\')
-            slashes++;
-        if (slashes % 2 == 0)
-            break;
-    }
+    size_t end = here(p), i = lb_jsontok_string_start(p->json, end);
     *start = p->json + i;
     return end - i;
-}
-
-/* Index of the first byte of s[0..n) that does not start a valid UTF-8 character (RFC 3629:
- * shortest form, no surrogates, at most U+10FFFF), or n. yajl checks only a sequence's shape. */
-static size_t utf8_bad(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0, len; i < n; i += len) {
-        uint32_t c = s[i];
-        len = c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
-        if (len == 0 || len > n - i)
-            return i;
-        c &= 0x7F >> len;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-            c = c << 6 | (s[i + k] & 0x3F);
-        }
-        if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10FFFF ||
-            (c >= 0xD800 && c <= 0xDFFF))
-            return i;
-    }
-    return n;
-}
-
-static unsigned hex4(const char *s)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++)
-        v = v << 4 | (unsigned)(s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
-    return v;
-}
-
-/* Checks the \u escapes of string token t[0..n), quotes included, whose syntax yajl checked: a
- * high surrogate must be followed by a low one, which must not come alone (yajl would decode
- * either to '?' or to a wrong character). */
-static int check_escapes(struct parser *p, const char *t, size_t n)
-{
-    for (size_t i = 1; i + 1 < n; i++) {
-        if (t[i] != '\\' || t[++i] != 'u')
-            continue;
-        unsigned v = hex4(t + i + 1), w;
-        i += 4;
-        if (v >= 0xDC00 && v <= 0xDFFF)
-            return senml_json_error(p, here(p), t, n, "invalid Unicode '\\u%04X'", v);
-        if (v < 0xD800 || v > 0xDBFF)
-            continue;
-        if (t[i + 1] != '\\' || t[i + 2] != 'u')
-            return senml_json_error(p, here(p), t, n, "invalid Unicode '\\u%04X'", v);
-        if ((w = hex4(t + i + 3)) < 0xDC00 || w > 0xDFFF)
-            return senml_json_error(p, here(p), t, n, "invalid Unicode '\\u%04X\\u%04X'", v, w);
-        i += 6;
-    }
-    return 1;
 }
 
 /* jansson's rules for a string (value or key) that yajl lacks: strict UTF-8, then surrogate
  * escapes in pairs. s[0..len) is yajl's decoded text, which is the token if it has no escape. */
 int senml_check_string(struct parser *p, const unsigned char *s, size_t len)
 {
-    if (!p->escapes && utf8_bad(s, len) == len)
+    if (!p->escapes && lb_jsontok_utf8_bad(s, len) == len)
         return 1;
     const char *raw = p->json + here(p) - len - 2; /* the token, when it has no escape */
     size_t rlen = p->escapes ? senml_raw_string(p, &raw) : len + 2, bad;
-    if ((bad = utf8_bad((const unsigned char *)raw, rlen)) < rlen)
+    if ((bad = lb_jsontok_utf8_bad((const unsigned char *)raw, rlen)) < rlen)
         return senml_json_error(p, (size_t)(raw - p->json) + bad, raw, bad,
                                 "unable to decode byte 0x%x", (unsigned char)raw[bad]);
-    return p->escapes ? check_escapes(p, raw, rlen) : 1;
+    unsigned v = 0, w = 0;
+    switch (p->escapes ? lb_jsontok_bad_escape(raw, rlen, &v, &w) : 0) {
+    case 1:
+        return senml_json_error(p, here(p), raw, rlen, "invalid Unicode '\\u%04X'", v);
+    case 2:
+        return senml_json_error(p, here(p), raw, rlen, "invalid Unicode '\\u%04X\\u%04X'", v, w);
+    }
+    return 1;
 }
 
 /* Stops the parse with a JSON error about the key just read. */
@@ -193,31 +138,11 @@ int senml_key_add(struct parser *p, const unsigned char *s, size_t len)
     }
 }
 
-/* Converts number text s[0..len) as jansson did: strtod on a NUL-terminated copy, with the
- * locale's decimal point for '.' if the locale has another. 0 when out of memory. */
-int senml_strtod(const char *s, size_t len, double *out)
-{
-    char small[NUMBER_STACK], *end, *dot;
-    char *copy = len < sizeof small ? small : malloc(len + 1);
-    if (!copy)
-        return 0;
-    memcpy(copy, s, len);
-    copy[len] = '\0';
-    *out = strtod(copy, &end);
-    if (end != copy + len && (dot = strchr(copy, '.')) != NULL) {
-        *dot = *localeconv()->decimal_point;
-        *out = strtod(copy, &end);
-    }
-    if (copy != small)
-        free(copy);
-    return 1;
-}
-
 /* jansson read the character after the number first: was it UTF-8? */
 int senml_overflow_error(struct parser *p, const char *s, size_t len)
 {
     size_t at = here(p), rest = p->finishing ? 0 : p->len - at;
-    if (rest > 0 && utf8_bad((const unsigned char *)p->json + at, rest) == 0)
+    if (rest > 0 && lb_jsontok_utf8_bad((const unsigned char *)p->json + at, rest) == 0)
         return senml_json_error(p, at, s, len, "unable to decode byte 0x%x",
                                 (unsigned char)p->json[at]);
     return senml_json_error(p, at, s, len, "real number overflow");
@@ -236,29 +161,6 @@ static void yajl_failed(struct parser *p)
         yajl_free_error(p->yajl, msg);
 }
 
-/* Whether json[0..len) is only JSON whitespace (or nothing). */
-int senml_is_blank(const char *json, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (json[i] != ' ' && json[i] != '\t' && json[i] != '\n' && json[i] != '\r')
-            return 0;
-    return 1;
-}
-
-/* Whether s[0..n) is all ASCII (no byte above 0x7F), a word at a time. */
-static int is_ascii(const char *s, size_t n)
-{
-    uint64_t any = 0, word;
-    size_t i = 0;
-    for (; i + sizeof word <= n; i += sizeof word) {
-        memcpy(&word, s + i, sizeof word);
-        any |= word;
-    }
-    while (i < n)
-        any |= (unsigned char)s[i++];
-    return (any & 0x8080808080808080u) == 0;
-}
-
 /* Runs yajl with senml.c's callbacks over json[0..len); p->rc then holds the first error, if
  * any. yajl would skip \v and \f as whitespace, so it reads only up to the first of them, where
  * the error is. */
@@ -268,7 +170,7 @@ void senml_run_yajl(struct parser *p, size_t len, const yajl_callbacks *callback
     const char *cut = vt && (!ff || vt < ff) ? vt : ff;
     p->len = cut ? (size_t)(cut - p->json) : len;
     p->escapes = memchr(p->json, '\\', p->len) != NULL;
-    p->plain = !p->escapes && is_ascii(p->json, p->len);
+    p->plain = !p->escapes && lb_jsontok_ascii(p->json, p->len);
     if (!(p->yajl = yajl_alloc(callbacks, NULL, p))) {
         senml_out_of_memory(p);
         return;
@@ -285,7 +187,7 @@ void senml_run_yajl(struct parser *p, size_t len, const yajl_callbacks *callback
     }
     if (status == yajl_status_error)
         yajl_failed(p);
-    else if (status == yajl_status_ok && !senml_is_blank(p->json + p->end, p->len - p->end))
+    else if (status == yajl_status_ok && !lb_jsontok_blank(p->json + p->end, p->len - p->end))
         senml_json_error(p, p->len, NULL, 0,
                          "trailing garbage"); /* a token cut short: yajl misses it */
     yajl_free(p->yajl);

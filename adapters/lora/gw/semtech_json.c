@@ -1,7 +1,8 @@
 /* The JSON layer of the Semtech parser: runs yajl's event parser over a datagram's JSON and
  * hands each value, key and container end to semtech_parse.c, holding yajl to the rules of
  * jansson, which parsed datagrams before (json_loadb with no flags), so that what jansson
- * refused is still refused. platform/src/senml_json.c does the same for SenML; the rules:
+ * refused is still refused. platform/src/senml_json.c does the same for SenML, and the token
+ * checks both need are lyrebird/jsontok.h's; the rules:
  *
  *   - the top level is an object or an array ("'[' or '{' expected"), and only whitespace
  *     follows it (yajl misses a token cut short after it: `{} "abc`);
@@ -30,8 +31,8 @@
  * forwarder writes ("868.300000", "-13.5"); the rest go to strtod. */
 #include "semtech_internal.h"
 
-#include <float.h>
-#include <locale.h>
+#include <lyrebird/jsontok.h>
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,7 +41,6 @@
 
 #define MAX_DEPTH 2048 /* jansson's JSON_PARSER_MAX_DEPTH */
 #define NEAR_MAX  20   /* as jansson, an error quotes the token at fault if this short */
-#define NUM_STACK 64   /* numbers shorter than this are copied for strtod on the stack */
 
 /* ---- the arena ---- */
 
@@ -161,88 +161,13 @@ static int out_of_memory(reader *r)
 
 /* ---- strings ---- */
 
-/* Index of the first byte of s[0..n) that does not start a valid UTF-8 character (RFC 3629:
- * shortest form, no surrogates, at most U+10FFFF), or n. */
-static size_t utf8_bad(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0, len; i < n; i += len) {
-        uint32_t c = s[i];
-        len = c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
-        if (len == 0 || len > n - i)
-            return i;
-        c &= 0x7Fu >> len;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-            c = c << 6 | (s[i + k] & 0x3F);
-        }
-        if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10FFFF ||
-            (c >= 0xD800 && c <= 0xDFFF))
-            return i;
-    }
-    return n;
-}
-
-/* Whether s[0..n) is all ASCII, a word at a time. */
-static bool is_ascii(const char *s, size_t n)
-{
-    uint64_t any = 0, word;
-    size_t i = 0;
-    for (; i + sizeof word <= n; i += sizeof word) {
-        memcpy(&word, s + i, sizeof word);
-        any |= word;
-    }
-    while (i < n)
-        any |= (unsigned char)s[i++];
-    return (any & 0x8080808080808080u) == 0;
-}
-
 /* The string token just read as written, quotes included: stores its start, returns its
- * length. It ends where yajl is, and starts at the first quote before that not escaped. */
+ * length. */
 static size_t raw_string(const reader *r, const char **start)
 {
-    size_t end = here(r), i = end - 1;
-    while (i > 0) {
-        if (r->json[--i] != '"')
-            continue;
-        size_t slashes = 0;
-        while (slashes < i && r->json[i - 1 - slashes] == '\\')
-            slashes++;
-        if (slashes % 2 == 0)
-            break;
-    }
+    size_t end = here(r), i = lb_jsontok_string_start(r->json, end);
     *start = r->json + i;
     return end - i;
-}
-
-static unsigned hex4(const char *s)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++)
-        v = v << 4 | (unsigned)(s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
-    return v;
-}
-
-/* The \u escapes of string token t[0..n) (quotes included; yajl checked their syntax): a high
- * surrogate must be followed by a low one, which must not come alone. */
-static int check_escapes(reader *r, const char *t, size_t n)
-{
-    for (size_t i = 1; i + 1 < n; i++) {
-        if (t[i] != '\\' || t[++i] != 'u')
-            continue;
-        unsigned v = hex4(t + i + 1), w;
-        i += 4;
-        if (v >= 0xDC00 && v <= 0xDFFF)
-            return json_error(r, here(r), t, n, "invalid Unicode '\\u%04X'", v);
-        if (v < 0xD800 || v > 0xDBFF)
-            continue;
-        if (t[i + 1] != '\\' || t[i + 2] != 'u')
-            return json_error(r, here(r), t, n, "invalid Unicode '\\u%04X'", v);
-        if ((w = hex4(t + i + 3)) < 0xDC00 || w > 0xDFFF)
-            return json_error(r, here(r), t, n, "invalid Unicode '\\u%04X\\u%04X'", v, w);
-        i += 6;
-    }
-    return 1;
 }
 
 /* jansson's rules for the string (a value or, if key, a key) yajl just read into s[0..n):
@@ -255,12 +180,17 @@ static int check_string(reader *r, const unsigned char *s, size_t n, bool key)
     const char *raw = (const char *)s - 1;
     bool decoded = (uintptr_t)s - (uintptr_t)r->json >= r->yajl_len;
     size_t rlen = decoded ? raw_string(r, &raw) : n + 2;
-    size_t bad = utf8_bad((const unsigned char *)raw, rlen);
+    size_t bad = lb_jsontok_utf8_bad((const unsigned char *)raw, rlen);
     if (bad < rlen)
         return json_error(r, (size_t)(raw - r->json) + bad, NULL, 0, "unable to decode byte 0x%x",
                           (unsigned char)raw[bad]);
-    if (decoded && !check_escapes(r, raw, rlen))
-        return 0;
+    unsigned v = 0, w = 0;
+    switch (decoded ? lb_jsontok_bad_escape(raw, rlen, &v, &w) : 0) {
+    case 1:
+        return json_error(r, here(r), raw, rlen, "invalid Unicode '\\u%04X'", v);
+    case 2:
+        return json_error(r, here(r), raw, rlen, "invalid Unicode '\\u%04X\\u%04X'", v, w);
+    }
     if (decoded && memchr(s, '\0', n))
         return json_error(r, here(r), raw, rlen, "%s",
                           key ? "NUL byte in object key not supported"
@@ -282,64 +212,6 @@ static bool to_int64(const char *s, size_t n, int64_t *out)
         m = m * 10 + d;
     }
     *out = neg ? (m == 0 ? 0 : -(int64_t)(m - 1) - 1) : (int64_t)m;
-    return true;
-}
-
-/* Clinger's fast path: when the digits make an integer m below 2^53 and the decimal exponent
- * e is within 22, m and 10^|e| are exact doubles and one multiplication or division rounds
- * m * 10^e correctly, as strtod does. false if it does not apply. s[0..n) follows JSON's
- * number grammar. */
-static bool exact_double(const char *s, size_t n, double *out)
-{
-    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    uint64_t m = 0;
-    long e = 0, x = 0, sign = 1;
-    size_t i = s[0] == '-';
-    for (int frac = 0; i < n && (s[i] == '.' || (s[i] >= '0' && s[i] <= '9')); i++) {
-        if (s[i] == '.') {
-            frac = 1;
-            continue;
-        }
-        if ((m = m * 10 + (uint64_t)(s[i] - '0')) >= (uint64_t)1 << 53)
-            return false;
-        e -= frac;
-    }
-    if (i < n) { /* 'e' or 'E' */
-        i++;
-        if (s[i] == '+' || s[i] == '-')
-            sign = s[i++] == '-' ? -1 : 1;
-        for (; i < n && x < 1000; i++)
-            x = x * 10 + (s[i] - '0');
-        if (i < n)
-            return false;
-        e += sign * x;
-    }
-    if (e < -22 || e > 22)
-        return false;
-    *out = e < 0 ? (double)m / pow10[-e] : (double)m * pow10[e];
-    *out = s[0] == '-' ? -*out : *out;
-    return true;
-}
-
-/* Real text s[0..n) to *out as jansson converted it (strtod, with the locale's decimal point
- * if the locale has another). false when out of memory. */
-static bool to_double(reader *r, const char *s, size_t n, double *out)
-{
-    if (FLT_EVAL_METHOD == 0 && exact_double(s, n, out))
-        return true;
-    char small[NUM_STACK], *end, *dot;
-    char *copy = n < sizeof small ? small : arena_malloc(&r->mem, n + 1);
-    if (!copy)
-        return false;
-    memcpy(copy, s, n);
-    copy[n] = '\0';
-    *out = strtod(copy, &end);
-    if (end != copy + n && (dot = strchr(copy, '.')) != NULL) {
-        *dot = *localeconv()->decimal_point;
-        *out = strtod(copy, &end);
-    }
     return true;
 }
 
@@ -388,7 +260,7 @@ static int on_number(void *ctx, const char *s, size_t n)
         v.d = (double)v.i;
     } else {
         v.type = J_REAL;
-        if (!to_double(r, s, n, &v.d))
+        if (!lb_jsontok_to_double(s, n, &v.d))
             return out_of_memory(r);
         if (isinf(v.d))
             return json_error(r, here(r), s, n, "real number overflow");
@@ -463,7 +335,7 @@ static void yajl_failed(reader *r)
     size_t at = here(r);
     const unsigned char *u = (const unsigned char *)r->json;
     if (!r->finishing && at > 0 && u[at - 1] >= 0x80 &&
-        utf8_bad(u + at - 1, r->yajl_len - at + 1) == 0) {
+        lb_jsontok_utf8_bad(u + at - 1, r->yajl_len - at + 1) == 0) {
         json_error(r, at - 1, NULL, 0, "unable to decode byte 0x%x", u[at - 1]);
         return;
     }
@@ -488,20 +360,12 @@ static void yajl_failed(reader *r)
         yajl_free_error(r->yajl, msg);
 }
 
-static bool is_blank(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            return false;
-    return true;
-}
-
 int sm_json_read(reader *r)
 {
     const char *vt = memchr(r->json, '\v', r->len), *ff = memchr(r->json, '\f', r->len);
     const char *cut = vt && (!ff || vt < ff) ? vt : ff;
     r->yajl_len = cut ? (size_t)(cut - r->json) : r->len;
-    r->plain = !memchr(r->json, '\\', r->yajl_len) && is_ascii(r->json, r->yajl_len);
+    r->plain = !memchr(r->json, '\\', r->yajl_len) && lb_jsontok_ascii(r->json, r->yajl_len);
     r->finishing = false;
     r->json_failed = false;
     r->depth = 0;
@@ -519,7 +383,8 @@ int sm_json_read(reader *r)
     } else if (status == yajl_status_ok) {
         r->finishing = true;
         status = yajl_complete_parse(r->yajl); /* a truncated text ends here */
-        if (status == yajl_status_ok && !is_blank(r->json + r->end, r->yajl_len - r->end))
+        if (status == yajl_status_ok &&
+            !lb_jsontok_blank(r->json + r->end, r->yajl_len - r->end))
             json_error(r, r->yajl_len, NULL, 0, "end of file expected"); /* yajl missed it */
     }
     if (status == yajl_status_error)
