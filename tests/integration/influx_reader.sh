@@ -5,42 +5,13 @@
 # paging, newest first, the series endpoint with each aggregate, authorization by thing key
 # and by user token, and injection attempts (each 400 or an empty answer).
 source "$LB_SRC/tests/harness/lib.sh"
+source "$LB_SRC/tests/harness/influx.sh"
 
 # --- influxd
-lbt_influxd() {
-  INFLUX_PORT=$(lbt_free_port)
-  local rpc
-  rpc=$(lbt_free_port)
-  mkdir -p "$LBT_TMP/influx"
-  cat >"$LBT_TMP/influx/influxdb.conf" <<EOF
-reporting-disabled = true
-bind-address = "127.0.0.1:$rpc"
-[meta]
-  dir = "$LBT_TMP/influx/meta"
-[data]
-  dir = "$LBT_TMP/influx/data"
-  wal-dir = "$LBT_TMP/influx/wal"
-  query-log-enabled = false
-[http]
-  bind-address = "127.0.0.1:$INFLUX_PORT"
-  log-enabled = false
-[monitor]
-  store-enabled = false
-[continuous_queries]
-  enabled = false
-EOF
-  influxd -config "$LBT_TMP/influx/influxdb.conf" >"$LBT_TMP/influxd.log" 2>&1 &
-  LBT_PIDS+=("$!")
-  INFLUX_URL="http://127.0.0.1:$INFLUX_PORT"
-  local i
-  for ((i = 0; i < 300; i++)); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$INFLUX_URL/ping")" = 204 ] && break
-    sleep 0.05
-  done
-  curl -sf -XPOST "$INFLUX_URL/query" --data-urlencode "q=CREATE DATABASE lyrebird" >/dev/null ||
-    { echo "influxd did not start"; cat "$LBT_TMP/influxd.log"; exit 1; }
-}
-lbt_influxd
+INFLUX_PORT=$(lbt_free_port)
+INFLUX_URL="http://127.0.0.1:$INFLUX_PORT"
+lbt_influxd_start "$LBT_TMP/influx" "$INFLUX_PORT"
+curl -sf -XPOST "$INFLUX_URL/query" --data-urlencode "q=CREATE DATABASE lyrebird" >/dev/null
 lbt_start_nats
 export LB_ADMIN_EMAIL=admin@example.com LB_ADMIN_PASSWORD=admin-secret-1
 LB_INFLUX_URL=$INFLUX_URL LB_INFLUX_DB=lyrebird lbt_start_host things influxdb
@@ -226,8 +197,7 @@ lbt_check "series counted" grep -q 'lb_reader_requests_total{route="series",code
 lbt_check "query time histogram" grep -q 'lb_reader_influx_query_seconds_count [1-9]' <<<"$m"
 
 # --- InfluxDB gone: 503
-kill "${LBT_PIDS[0]}"
-sleep 0.3
+lbt_influxd_stop
 get "$R/messages?limit=9"
 lbt_expect "InfluxDB down: a cached page is still answered" 200 '(.messages | length) == 9'
 get "$R/messages?limit=8"

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "hex.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,30 +50,11 @@ static int teardown(void **state)
     return 0;
 }
 
-/* "03 67 01 10" -> bytes; returns the count. */
-static size_t unhex(const char *hex, uint8_t *out, size_t max)
-{
-    size_t n = 0;
-    unsigned v;
-    int used;
-    while (*hex) {
-        if (*hex == ' ') {
-            hex++;
-            continue;
-        }
-        if (sscanf(hex, "%2x%n", &v, &used) != 1 || used != 2 || n == max)
-            fail_msg("bad hex in test: %s", hex);
-        out[n++] = (uint8_t)v;
-        hex += 2;
-    }
-    return n;
-}
-
 /* Decodes hex (uplink) and returns the JSON text, which the caller frees. */
 static char *decode_text(const char *hex)
 {
     uint8_t b[256];
-    lb_codec_input in = {.bytes = b, .len = unhex(hex, b, sizeof b), .fport = 1};
+    lb_codec_input in = {.bytes = b, .len = test_hex(hex, b, sizeof b), .fport = 1};
     char *out = NULL;
     int rc = plugin->decode_uplink(inst, &in, &out);
     if (rc != 0 || !out)
@@ -451,7 +434,7 @@ static void test_decode_downlink_is_decode_uplink(void **state)
 {
     (void)state;
     uint8_t b[64];
-    lb_codec_input in = {.bytes = b, .len = unhex("03 67 01 10 05 67 00 FF 06 71 04 D2", b, 64)};
+    lb_codec_input in = {.bytes = b, .len = test_hex("03 67 01 10 05 67 00 FF 06 71 04 D2", b, 64)};
     char *up = NULL, *down = NULL;
     assert_int_equal(plugin->decode_uplink(inst, &in, &up), 0);
     assert_int_equal(plugin->decode_downlink(inst, &in, &down), 0);
@@ -719,7 +702,7 @@ static void test_round_trip_decode_encode(void **state)
         json_t *e = encode(text);
         char hex[256], want[256];
         uint8_t b[64];
-        size_t n = unhex(c->hex, b, sizeof b);
+        size_t n = test_hex(c->hex, b, sizeof b);
         for (size_t k = 0, off = 0; k < n; k++)
             off += (size_t)snprintf(want + off, sizeof want - off, "%s%02X", k ? " " : "", b[k]);
         if (count(e, "errors") != 0 || strcmp(bytes_hex(e, hex, sizeof hex), want) != 0)

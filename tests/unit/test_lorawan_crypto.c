@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "hex.h"
+
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -16,30 +18,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Hex (spaces allowed) into out; fails the test on a malformed string or overflow. */
-static size_t hex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    for (; *s; s++) {
-        if (*s == ' ')
-            continue;
-        unsigned v = 0;
-        assert_true(s[1] != '\0' && sscanf(s, "%2x", &v) == 1);
-        assert_true(n < cap);
-        out[n++] = (uint8_t)v;
-        s++;
-    }
-    return n;
-}
-
 /* ---- AES-128, FIPS-197 Appendix C.1 (AES-128, key 000102..0f) ---- */
 
 static void test_aes_fips197_c1(void **state)
 {
     uint8_t key[16], pt[16], ct[16], out[16];
-    hex("000102030405060708090a0b0c0d0e0f", key, sizeof key);
-    hex("00112233445566778899aabbccddeeff", pt, sizeof pt);
-    hex("69c4e0d86a7b0430d8cdb78070b4c55a", ct, sizeof ct);
+    test_hex("000102030405060708090a0b0c0d0e0f", key, sizeof key);
+    test_hex("00112233445566778899aabbccddeeff", pt, sizeof pt);
+    test_hex("69c4e0d86a7b0430d8cdb78070b4c55a", ct, sizeof ct);
     assert_int_equal(lw_aes_encrypt(key, pt, out), 0);
     assert_memory_equal(out, ct, 16);
     assert_int_equal(lw_aes_decrypt(key, ct, out), 0);
@@ -57,9 +43,9 @@ static const char *const rfc4493_msg = "6bc1bee22e409f96e93d7e117393172a"
 static void rfc4493_example(size_t len, const char *tag_hex)
 {
     uint8_t key[16], msg[64], tag[16], out[16];
-    hex(rfc4493_key, key, sizeof key);
-    hex(rfc4493_msg, msg, sizeof msg);
-    hex(tag_hex, tag, sizeof tag);
+    test_hex(rfc4493_key, key, sizeof key);
+    test_hex(rfc4493_msg, msg, sizeof msg);
+    test_hex(tag_hex, tag, sizeof tag);
     assert_int_equal(lw_cmac(key, msg, len, out), 0);
     assert_memory_equal(out, tag, 16);
 }
@@ -125,9 +111,9 @@ static void test_cmac_rejects_null(void **state)
 static void rfc3394_example(const char *kek_hex, const char *wrapped_hex)
 {
     uint8_t kek[32], key[16], wrapped[24], out[24], back[16];
-    size_t kek_len = hex(kek_hex, kek, sizeof kek);
-    hex("00112233445566778899AABBCCDDEEFF", key, sizeof key);
-    hex(wrapped_hex, wrapped, sizeof wrapped);
+    size_t kek_len = test_hex(kek_hex, kek, sizeof kek);
+    test_hex("00112233445566778899AABBCCDDEEFF", key, sizeof key);
+    test_hex(wrapped_hex, wrapped, sizeof wrapped);
     assert_int_equal(lw_key_wrap(kek, kek_len, key, out), 0);
     assert_memory_equal(out, wrapped, 24);
     assert_int_equal(lw_key_unwrap(kek, kek_len, wrapped, back), 0);
@@ -155,8 +141,8 @@ static void test_key_wrap_rfc3394_4_3_kek256(void **state)
 static void test_key_unwrap_rejects_tampering_and_bad_kek(void **state)
 {
     uint8_t kek[16], wrapped[24], key[16];
-    hex("000102030405060708090A0B0C0D0E0F", kek, sizeof kek);
-    hex("1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5", wrapped, sizeof wrapped);
+    test_hex("000102030405060708090A0B0C0D0E0F", kek, sizeof kek);
+    test_hex("1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5", wrapped, sizeof wrapped);
     wrapped[23] ^= 0x01; /* the integrity check value no longer matches */
     assert_int_equal(lw_key_unwrap(kek, sizeof kek, wrapped, key), -1);
     wrapped[23] ^= 0x01;
@@ -192,10 +178,10 @@ static void test_alternating_keys_use_their_own_key(void **state)
 static void *cmac_worker(void *arg)
 {
     uint8_t key[16], msg[64], tag3[16], tag4[16], out[16], zero[16] = {0};
-    hex(rfc4493_key, key, sizeof key);
-    hex(rfc4493_msg, msg, sizeof msg);
-    hex("dfa66747de9ae63030ca32611497c827", tag3, sizeof tag3);
-    hex("51f0bebf7e3b9d92fc49741779363cfe", tag4, sizeof tag4);
+    test_hex(rfc4493_key, key, sizeof key);
+    test_hex(rfc4493_msg, msg, sizeof msg);
+    test_hex("dfa66747de9ae63030ca32611497c827", tag3, sizeof tag3);
+    test_hex("51f0bebf7e3b9d92fc49741779363cfe", tag4, sizeof tag4);
     int *bad = arg;
     for (int i = 0; i < 2000; i++) {
         const uint8_t *k = i % 3 == 2 ? zero : key; /* make the thread rekey often */

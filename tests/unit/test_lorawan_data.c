@@ -9,28 +9,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "hex.h"
+
 #include <stdio.h>
 #include <string.h>
 
-/* Hex (spaces allowed) into out; fails the test on a malformed string or overflow. */
-static size_t hex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    for (; *s; s++) {
-        if (*s == ' ')
-            continue;
-        unsigned v = 0;
-        assert_true(s[1] != '\0' && sscanf(s, "%2x", &v) == 1);
-        assert_true(n < cap);
-        out[n++] = (uint8_t)v;
-        s++;
-    }
-    return n;
-}
-
 static void key(const char *s, uint8_t k[LW_KEY_LEN])
 {
-    assert_int_equal(hex(s, k, LW_KEY_LEN), LW_KEY_LEN);
+    assert_int_equal(test_hex(s, k, LW_KEY_LEN), LW_KEY_LEN);
 }
 
 /* A 1.0 session: one network key for all three roles. */
@@ -48,7 +34,7 @@ static lw_session session_10(uint32_t dev_addr, const char *nwk_s_key, const cha
 static void check_build(const lw_session *s, const lw_data *d, const char *want_hex)
 {
     uint8_t want[LW_MAX_PHY], out[LW_MAX_PHY];
-    size_t n = hex(want_hex, want, sizeof want);
+    size_t n = test_hex(want_hex, want, sizeof want);
     assert_int_equal(lw_data_build(s, d, out, sizeof out), (int)n);
     assert_memory_equal(out, want, n);
 }
@@ -57,7 +43,7 @@ static void check_build(const lw_session *s, const lw_data *d, const char *want_
 static size_t decode(const char *frame_hex, uint8_t *b, size_t cap, lw_frame *f)
 {
     char err[LW_ERRLEN];
-    size_t n = hex(frame_hex, b, cap);
+    size_t n = test_hex(frame_hex, b, cap);
     assert_int_equal(lw_frame_decode(b, n, f, err, sizeof err), 0);
     return n;
 }
@@ -204,10 +190,10 @@ static void test_encryption_and_mic_tts(void **state)
     memset(k, 0x01, sizeof k);
     static const uint8_t pt[] = {1, 2, 3, 4};
     assert_int_equal(lw_frm_crypt(k, LW_UP, 0x01020304, 1, pt, 4, out), 0);
-    hex("CFF30B4E", want, sizeof want);
+    test_hex("CFF30B4E", want, sizeof want);
     assert_memory_equal(out, want, 4);
     assert_int_equal(lw_frm_crypt(k, LW_DOWN, 0x01020304, 1, pt, 4, out), 0);
-    hex("4E75F440", want, sizeof want);
+    test_hex("4E75F440", want, sizeof want);
     assert_memory_equal(out, want, 4);
 
     uint8_t b[32], mic[4];
@@ -216,11 +202,11 @@ static void test_encryption_and_mic_tts(void **state)
     lw_session s = session_10(0x01020304, "01010101010101010101010101010101",
                               "01010101010101010101010101010101");
     assert_int_equal(lw_data_mic(&s, &f, 1, 0, 0, 0, mic), 0);
-    hex("3B073182", want, sizeof want);
+    test_hex("3B073182", want, sizeof want);
     assert_memory_equal(mic, want, 4);
     s.v11 = true;
     assert_int_equal(lw_data_mic(&s, &f, 1, 0, 0, 0, mic), 0);
-    hex("3B073B07", want, sizeof want);
+    test_hex("3B073B07", want, sizeof want);
     assert_memory_equal(mic, want, 4);
 }
 

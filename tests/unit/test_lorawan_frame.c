@@ -9,24 +9,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "hex.h"
+
 #include <stdio.h>
 #include <string.h>
-
-/* Hex (spaces allowed) into out; fails the test on a malformed string or overflow. */
-static size_t hex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    for (; *s; s++) {
-        if (*s == ' ')
-            continue;
-        unsigned v = 0;
-        assert_true(s[1] != '\0' && sscanf(s, "%2x", &v) == 1);
-        assert_true(n < cap);
-        out[n++] = (uint8_t)v;
-        s++;
-    }
-    return n;
-}
 
 /* ---- published frames ---- */
 
@@ -35,7 +21,7 @@ static void test_decode_join_request_chirpstack(void **state)
 {
     uint8_t b[23];
     lw_frame f;
-    hex("00 0807060504030201 0102030405060708 0004 01020304", b, sizeof b);
+    test_hex("00 0807060504030201 0102030405060708 0004 01020304", b, sizeof b);
     assert_int_equal(lw_frame_decode(b, sizeof b, &f, NULL, 0), 0);
     assert_int_equal(f.mtype, LW_JOIN_REQUEST);
     assert_int_equal(f.major, 0);
@@ -52,7 +38,7 @@ static void test_decode_uplink_with_fopts_lora_packet(void **state)
     uint8_t b[20];
     char err[LW_ERRLEN];
     lw_frame f;
-    hex("4084412505A3010009110308B33750F504D4B86A", b, sizeof b);
+    test_hex("4084412505A3010009110308B33750F504D4B86A", b, sizeof b);
     assert_int_equal(lw_frame_decode(b, sizeof b, &f, err, sizeof err), 0);
     assert_int_equal(f.mtype, LW_UNCONFIRMED_UP);
     assert_int_equal(f.dev_addr, 0x05254184);
@@ -80,7 +66,7 @@ static void test_decode_rejoin_brocaar(void **state)
 {
     uint8_t k[16] = {0}, b[24];
     lw_frame f;
-    size_t n = hex("c0020302010807060504030201db003c8642ae", b, sizeof b);
+    size_t n = test_hex("c0020302010807060504030201db003c8642ae", b, sizeof b);
     assert_int_equal(lw_frame_decode(b, n, &f, NULL, 0), 0);
     assert_int_equal(f.mtype, LW_REJOIN_REQUEST);
     assert_int_equal(f.rejoin_type, 2);
@@ -89,7 +75,7 @@ static void test_decode_rejoin_brocaar(void **state)
     assert_int_equal(f.rj_count, 219);
     assert_true(lw_join_request_mic_ok(k, &f));
 
-    n = hex("c0010807060504030201100f0e0d0c0b0a09db00eac31072", b, sizeof b);
+    n = test_hex("c0010807060504030201100f0e0d0c0b0a09db00eac31072", b, sizeof b);
     assert_int_equal(lw_frame_decode(b, n, &f, NULL, 0), 0);
     assert_int_equal(f.rejoin_type, 1);
     assert_true(f.join_eui == 0x0102030405060708);
@@ -109,10 +95,10 @@ static void test_decode_proprietary(void **state)
     assert_int_equal(f.mtype, LW_PROPRIETARY);
     assert_ptr_equal(f.raw, b);
     assert_int_equal(f.raw_len, 1);
-    size_t n = hex("e0010203", b, sizeof b);
+    size_t n = test_hex("e0010203", b, sizeof b);
     assert_int_equal(lw_frame_decode(b, n, &f, NULL, 0), 0);
     assert_int_equal(f.raw_len, 4);
-    n = hex("e005060708090a01020304", b, sizeof b);
+    n = test_hex("e005060708090a01020304", b, sizeof b);
     assert_int_equal(lw_frame_decode(b, n, &f, NULL, 0), 0);
     assert_memory_equal(f.mic, ((uint8_t[]){1, 2, 3, 4}), 4);
 }
@@ -243,7 +229,7 @@ static void test_round_trip_data_every_mtype(void **state)
 static void expect_error(const char *frame_hex, size_t len_override, const char *words)
 {
     uint8_t b[300] = {0};
-    size_t n = frame_hex ? hex(frame_hex, b, sizeof b) : len_override;
+    size_t n = frame_hex ? test_hex(frame_hex, b, sizeof b) : len_override;
     char err[LW_ERRLEN];
     lw_frame f;
     assert_int_equal(lw_frame_decode(b, n, &f, err, sizeof err), -1);
@@ -299,7 +285,7 @@ static void test_mac_parse_up_commands(void **state)
     /* LinkCheckReq | LinkADRAns(0x07) | DevStatusAns(battery 0xFF, margin 0x0A) |
      * DeviceTimeReq | RXParamSetupAns(0x07) | DutyCycleAns */
     uint8_t b[16];
-    size_t n = hex("02 0307 06ff0a 0d 0507 04", b, sizeof b);
+    size_t n = test_hex("02 0307 06ff0a 0d 0507 04", b, sizeof b);
     lw_mac_cmd c[8];
     char err[LW_ERRLEN];
     assert_int_equal(lw_mac_parse_up(b, n, c, 8, err, sizeof err), 6);
@@ -323,15 +309,15 @@ static void test_mac_parse_up_rejects_unreadable(void **state)
     uint8_t b[8];
     lw_mac_cmd c[8];
     char err[LW_ERRLEN];
-    size_t n = hex("02 06ff", b, sizeof b);
+    size_t n = test_hex("02 06ff", b, sizeof b);
     assert_int_equal(lw_mac_parse_up(b, n, c, 8, err, sizeof err), -1);
     assert_non_null(strstr(err, "DevStatusAns (CID 0x06) at byte 1 needs 2 payload bytes"));
-    n = hex("02 80 0102", b, sizeof b);
+    n = test_hex("02 80 0102", b, sizeof b);
     assert_int_equal(lw_mac_parse_up(b, n, c, 8, err, sizeof err), -1);
     assert_non_null(strstr(err, "unknown uplink MAC command CID 0x80 at byte 1"));
-    n = hex("0e", b, sizeof b); /* ForceRejoinReq only travels downlink */
+    n = test_hex("0e", b, sizeof b); /* ForceRejoinReq only travels downlink */
     assert_int_equal(lw_mac_parse_up(b, n, c, 8, err, sizeof err), -1);
-    n = hex("02 02 02", b, sizeof b);
+    n = test_hex("02 02 02", b, sizeof b);
     assert_int_equal(lw_mac_parse_up(b, n, c, 2, err, sizeof err), -1);
     assert_non_null(strstr(err, "more than 2"));
 }

@@ -9,28 +9,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "hex.h"
+
 #include <stdio.h>
 #include <string.h>
 
-/* Hex (spaces allowed) into out; fails the test on a malformed string or overflow. */
-static size_t hex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    for (; *s; s++) {
-        if (*s == ' ')
-            continue;
-        unsigned v = 0;
-        assert_true(s[1] != '\0' && sscanf(s, "%2x", &v) == 1);
-        assert_true(n < cap);
-        out[n++] = (uint8_t)v;
-        s++;
-    }
-    return n;
-}
-
 static void key(const char *s, uint8_t k[LW_KEY_LEN])
 {
-    assert_int_equal(hex(s, k, LW_KEY_LEN), LW_KEY_LEN);
+    assert_int_equal(test_hex(s, k, LW_KEY_LEN), LW_KEY_LEN);
 }
 
 /* ---- join-request ---- */
@@ -41,7 +27,7 @@ static void test_join_request_build_chirpstack(void **state)
 {
     uint8_t app_key[16], want[23], out[23];
     key("0102030405060708090a0b0c0d0e0f10", app_key);
-    hex("00 0101010101010101 0202020202020202 0303 09b97b32", want, sizeof want);
+    test_hex("00 0101010101010101 0202020202020202 0303 09b97b32", want, sizeof want);
     assert_int_equal(
         lw_join_request_build(app_key, 0x0101010101010101, 0x0202020202020202, 771, out), 0);
     assert_memory_equal(out, want, 23);
@@ -55,7 +41,7 @@ static void test_join_request_decode_and_mic_brocaar(void **state)
     char err[LW_ERRLEN];
     lw_frame f;
     memset(app_key, 0x01, sizeof app_key);
-    hex("00040302010403020105040302050403022d106a990e12", b, sizeof b);
+    test_hex("00040302010403020105040302050403022d106a990e12", b, sizeof b);
     assert_int_equal(lw_frame_decode(b, sizeof b, &f, err, sizeof err), 0);
     assert_int_equal(f.mtype, LW_JOIN_REQUEST);
     assert_true(f.join_eui == 0x0102030401020304);
@@ -73,7 +59,7 @@ static void test_join_request_mic_lora_packet(void **state)
     uint8_t app_key[16], b[23];
     lw_frame f;
     key("98929b92c49edba9676d646d3b612456", app_key);
-    hex("0039363463336913AA05693574323831330489C65B1304", b, sizeof b);
+    test_hex("0039363463336913AA05693574323831330489C65B1304", b, sizeof b);
     assert_int_equal(lw_frame_decode(b, sizeof b, &f, NULL, 0), 0);
     assert_true(lw_join_request_mic_ok(app_key, &f));
     b[22] = 0x05;
@@ -87,7 +73,7 @@ static void test_join_request_mic_tts(void **state)
 {
     uint8_t k[16], want[23], out[23];
     memset(k, 0x01, sizeof k);
-    hex("00 0807060504030201 0807060504030201 0201 e6e10c55", want, sizeof want);
+    test_hex("00 0807060504030201 0807060504030201 0201 e6e10c55", want, sizeof want);
     assert_int_equal(lw_join_request_build(k, 0x0102030405060708, 0x0102030405060708, 0x0102, out),
                      0);
     assert_memory_equal(out, want, 23);
@@ -105,7 +91,7 @@ static void test_rejoin_request_mics_tts(void **state)
     uint8_t k[16], b[24];
     memset(k, 0x01, sizeof k);
     for (int t = 0; t < 3; t++) {
-        size_t n = hex(frames[t], b, sizeof b);
+        size_t n = test_hex(frames[t], b, sizeof b);
         lw_frame f;
         char err[LW_ERRLEN];
         assert_int_equal(lw_frame_decode(b, n, &f, err, sizeof err), 0);
@@ -133,8 +119,8 @@ static void check_join_accept(const uint8_t nwk_key[16], const uint8_t *js_int_k
                               const char *want_hex, const char *mic_hex)
 {
     uint8_t want[33], mic[4], out[33], plain[33];
-    size_t n = hex(want_hex, want, sizeof want);
-    hex(mic_hex, mic, sizeof mic);
+    size_t n = test_hex(want_hex, want, sizeof want);
+    test_hex(mic_hex, mic, sizeof mic);
     bool opt_neg = ja->dl_settings & 0x80;
     assert_int_equal(
         lw_join_accept_build(nwk_key, js_int_key, 0xFF, join_eui, dev_nonce, ja, out, sizeof out),
@@ -213,7 +199,7 @@ static void test_join_accept_10_cflist_lora_packet_issue10(void **state)
                          .dl_settings = 0x03,
                          .rx_delay = 0x01,
                          .has_cflist = true};
-    hex("184F84E85684B85E84886684586E8400", ja.cflist, sizeof ja.cflist);
+    test_hex("184F84E85684B85E84886684586E8400", ja.cflist, sizeof ja.cflist);
     check_join_accept(app_key, NULL, 0, 0, &ja,
                       "204DD85AE608B87FC4889970B7D2042C9E72959B0057AED6094B16003DF12DE145",
                       "55121DE0");
@@ -240,8 +226,8 @@ static void test_join_accept_tts(void **state)
 {
     uint8_t k[16], enc[17], plain[17], out[17];
     memset(k, 0x01, sizeof k);
-    hex("20 c9fbb259e11649096a568a9e3b7117c3", enc, sizeof enc);
-    hex("20 030201 030201 04030201 00 01 32f54ab3", plain, sizeof plain);
+    test_hex("20 c9fbb259e11649096a568a9e3b7117c3", enc, sizeof enc);
+    test_hex("20 030201 030201 04030201 00 01 32f54ab3", plain, sizeof plain);
     assert_int_equal(lw_join_accept_decrypt(k, enc, sizeof enc, out), 0);
     assert_memory_equal(out, plain, sizeof plain);
     assert_true(lw_join_accept_mic_ok(k, false, 0, 0, 0, plain, sizeof plain));
@@ -251,7 +237,7 @@ static void test_join_accept_tts(void **state)
     assert_int_equal(lw_join_accept_build(k, NULL, 0, 0, 0, &ja, out, sizeof out), 17);
     assert_memory_equal(out, enc, sizeof enc);
 
-    hex("20 030201 030201 04030201 00 01 48e9be5f", plain, sizeof plain);
+    test_hex("20 030201 030201 04030201 00 01 48e9be5f", plain, sizeof plain);
     assert_true(
         lw_join_accept_mic_ok(k, true, 0xFF, 0x0807060504030201, 0x0201, plain, sizeof plain));
     assert_false(

@@ -383,8 +383,7 @@ int sm_json_read(reader *r)
     } else if (status == yajl_status_ok) {
         r->finishing = true;
         status = yajl_complete_parse(r->yajl); /* a truncated text ends here */
-        if (status == yajl_status_ok &&
-            !lb_jsontok_blank(r->json + r->end, r->yajl_len - r->end))
+        if (status == yajl_status_ok && !lb_jsontok_blank(r->json + r->end, r->yajl_len - r->end))
             json_error(r, r->yajl_len, NULL, 0, "end of file expected"); /* yajl missed it */
     }
     if (status == yajl_status_error)
