@@ -38,7 +38,7 @@ for f in "$LBT_TMP"/batch.*; do
   rm -f "$f"
 done
 t1=$(date +%s.%N)
-echo "written in $(echo "$t1 - $t0" | bc) s"
+echo "written in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s"
 
 # The stored state a dashboard meets: influxd has moved the points from its in-memory cache
 # to TSM files (the plugin's config snapshots a cache 10 s after its last write) and is not
@@ -52,7 +52,7 @@ for ((i = 0; i < 240 && idle < 3; i++)); do
      to_entries[] | select(.key | endswith("CompactionsActive")) | .value] | add // 0')
   if [ "$busy" = 0 ]; then idle=$((idle + 1)); else idle=0; fi
 done
-echo "influxd settled after $(echo "$(date +%s.%N) - $t1" | bc) s"
+echo "influxd settled after $(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
 
 lbt_http GET "/reader/channels/$C1/messages?limit=100" "" -H "Authorization: Thing $K1"
 lbt_expect "last 100 of $POINTS" 200 ".total == $POINTS and (.messages | length) == 100"
