@@ -53,21 +53,27 @@ static int gateways_create(const lb_http_req *req, lb_http_resp *resp, void *arg
     return 0;
 }
 
-static int gateways_list(const lb_http_req *req, lb_http_resp *resp, void *arg)
+/* GET of a list: {what: [the caller's items, or everyone's for an admin]}. */
+static int reply_list(lora *l, const lb_http_req *req, lb_http_resp *resp, const char *what,
+                      int (*list)(lora_store *, const char *, json_t **))
 {
-    lora *l = arg;
     char user[LORA_ID_MAX];
     bool admin;
     json_t *items;
     if (lora_api_caller(l, req, resp, user, &admin, NULL) != 0)
         return 0;
-    if (lora_store_gateway_list(l->store, admin ? NULL : user, &items) != 0) {
+    if (list(l->store, admin ? NULL : user, &items) != 0) {
         json_decref(items);
-        lora_api_store_error(l, resp, LB_EIO, "gateways", "");
+        lora_api_store_error(l, resp, LB_EIO, what, "");
         return 0;
     }
-    lora_api_reply(resp, 200, json_pack("{s:o}", "gateways", items));
+    lora_api_reply(resp, 200, json_pack("{s:o}", what, items));
     return 0;
+}
+
+static int gateways_list(const lb_http_req *req, lb_http_resp *resp, void *arg)
+{
+    return reply_list(arg, req, resp, "gateways", lora_store_gateway_list);
 }
 
 static int gateways_one(const lb_http_req *req, lb_http_resp *resp, void *arg)
@@ -133,19 +139,7 @@ static int profiles_create(const lb_http_req *req, lb_http_resp *resp, void *arg
 
 static int profiles_list(const lb_http_req *req, lb_http_resp *resp, void *arg)
 {
-    lora *l = arg;
-    char user[LORA_ID_MAX];
-    bool admin;
-    json_t *items;
-    if (lora_api_caller(l, req, resp, user, &admin, NULL) != 0)
-        return 0;
-    if (lora_store_profile_list(l->store, admin ? NULL : user, &items) != 0) {
-        json_decref(items);
-        lora_api_store_error(l, resp, LB_EIO, "profiles", "");
-        return 0;
-    }
-    lora_api_reply(resp, 200, json_pack("{s:o}", "profiles", items));
-    return 0;
+    return reply_list(arg, req, resp, "profiles", lora_store_profile_list);
 }
 
 static int profiles_one(const lb_http_req *req, lb_http_resp *resp, void *arg)
